@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+
+namespace PolicyMatch.Rules;
+
+/// <summary>One named condition of a measure: a JsonLogic rule over public and derived facts.</summary>
+public sealed record Criterion(string Id, string LabelZh, string LabelEn, JsonNode Rule);
+
+/// <summary>The criteria of one version of a measure, as the engine compiles and caches them.</summary>
+public sealed record MeasureRuleSet(string MeasureId, int Version, IReadOnlyList<Criterion> Criteria);
+
+/// <summary>The result of one criterion for one profile.</summary>
+public sealed record CriterionEvaluation(
+    string Id, string LabelZh, string LabelEn, CriterionResult Result, IReadOnlyList<string> MissingFacts);
+
+/// <summary>The result of one measure for one profile on one date.</summary>
+public sealed record MeasureEvaluation(
+    string MeasureId, int Version, Outcome Outcome, int Met, int Total, IReadOnlyList<CriterionEvaluation> Criteria)
+{
+    private IReadOnlyList<string>? _missingFacts;
+
+    /// <summary>Exactly one criterion is not met and none is unknown.</summary>
+    public bool IsNearMiss => Met == Total - 1 && NotMetCount == 1;
+
+    /// <summary>The criterion that failed when <see cref="IsNearMiss"/>, else null.</summary>
+    public CriterionEvaluation? NearMissCriterion =>
+        IsNearMiss ? Criteria.First(c => c.Result == CriterionResult.NotMet) : null;
+
+    /// <summary>The distinct public facts to supply to resolve the unknown criteria, in criterion order.</summary>
+    public IReadOnlyList<string> MissingFacts => _missingFacts ??= CollectMissing(Criteria);
+
+    private int NotMetCount
+    {
+        get
+        {
+            var n = 0;
+            foreach (var c in Criteria)
+            {
+                if (c.Result == CriterionResult.NotMet)
+                {
+                    n++;
+                }
+            }
+
+            return n;
+        }
+    }
+
+    private static IReadOnlyList<string> CollectMissing(IReadOnlyList<CriterionEvaluation> criteria)
+    {
+        List<string>? list = null;
+        foreach (var c in criteria)
+        {
+            foreach (var f in c.MissingFacts)
+            {
+                list ??= [];
+                if (!list.Contains(f))
+                {
+                    list.Add(f);
+                }
+            }
+        }
+
+        return list is null ? [] : list.AsReadOnly();
+    }
+}

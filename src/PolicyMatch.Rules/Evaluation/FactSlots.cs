@@ -1,0 +1,42 @@
+using System.Collections.Frozen;
+
+namespace PolicyMatch.Rules.Evaluation;
+
+/// <summary>
+/// Every schema fact (public, then derived) has a fixed slot, so a compiled <c>var</c> reads an array element
+/// instead of looking a name up.
+/// </summary>
+internal static class FactSlots
+{
+    public static readonly string[] Names = [.. Facts.All.Select(f => f.Name)];
+
+    public static readonly int PublicCount = Facts.Public.Count;
+
+    public static int Count => Names.Length;
+
+    private static readonly FrozenDictionary<string, int> Index =
+        Names.Select((n, i) => (n, i)).ToFrozenDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
+
+    /// <summary>The missing set naming just this fact.</summary>
+    public static readonly MissingSet[] Self = [.. Names.Select((n, i) => new MissingSet([n], 1UL << i, true))];
+
+    public static int IndexOf(string name) => Index.TryGetValue(name, out var i) ? i : -1;
+
+    public static readonly int District = IndexOf(Facts.District);
+    public static readonly int EstablishedOn = IndexOf(Facts.EstablishedOn);
+    public static readonly int Employees = IndexOf(Facts.Employees);
+    public static readonly int Revenue = IndexOf(Facts.RevenueLastYear);
+    public static readonly int RdExpense = IndexOf(Facts.RdExpenseLastYear);
+    public static readonly int Hightech = IndexOf(Facts.HightechCertificate);
+    public static readonly int TechSmeYear = IndexOf(Facts.TechSmeYear);
+    public static readonly int SrdiLevel = IndexOf(Facts.SrdiLevel);
+    public static readonly int AgeYears = IndexOf(Facts.AgeYears);
+    public static readonly int SizeBand = IndexOf(Facts.SizeBand);
+    public static readonly int IsSme = IndexOf(Facts.IsSme);
+    public static readonly int RdIntensity = IndexOf(Facts.RdIntensity);
+    public static readonly int HightechValid = IndexOf(Facts.HightechValid);
+    public static readonly int HightechExpiresInDays = IndexOf(Facts.HightechExpiresInDays);
+    public static readonly int TechSmeValid = IndexOf(Facts.TechSmeValid);
+    public static readonly int SrdiRank = IndexOf(Facts.SrdiRank);
+    public static readonly int InBeijing = IndexOf(Facts.InBeijing);
+}

@@ -1,0 +1,452 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using PolicyMatch.Rules.Evaluation;
+
+namespace PolicyMatch.Rules;
+
+/// <summary>
+/// A profile prepared for evaluation on one as-of date: the public facts in typed slots plus the derived facts,
+/// computed once (see the library README for each derived fact). Immutable and thread-safe: build it once per
+/// (profile, date) and evaluate it against the whole catalog.
+/// </summary>
+/// <remarks>
+/// Facts whose value is absent or null are unknown. Top-level names outside <see cref="Facts"/> are kept and can be
+/// read by rules (their absence is reported under their own name). Values supplied for derived names are ignored:
+/// derived facts are always computed. A value of an unexpected type is kept as is (rules compare it as JsonLogic
+/// would); a derived fact that cannot use it is unknown.
+/// </remarks>
+public sealed class ProfileFacts
+{
+    /// <summary>GB/T 2260 codes the API accepts for <c>district</c>, normalised to names so rules compare names.</summary>
+    private static readonly Dictionary<string, string> DistrictCodes = new(StringComparer.Ordinal)
+    {
+        ["110101"] = "东城区", ["110102"] = "西城区", ["110105"] = "朝阳区", ["110106"] = "丰台区",
+        ["110107"] = "石景山区", ["110108"] = "海淀区", ["110109"] = "门头沟区", ["110111"] = "房山区",
+        ["110112"] = "通州区", ["110113"] = "顺义区", ["110114"] = "昌平区", ["110115"] = "大兴区",
+        ["110116"] = "怀柔区", ["110117"] = "平谷区", ["110118"] = "密云区", ["110119"] = "延庆区",
+        ["120000"] = "天津市", ["130000"] = "河北省",
+    };
+
+    private static readonly HashSet<string> Beijing = new(Facts.BeijingDistricts, StringComparer.Ordinal);
+
+    private readonly MissingSet[] _missing;
+    private readonly Dictionary<string, Val>? _extras;
+    private Val? _root;
+
+    private ProfileFacts(DateOnly asOf, Val[] plain, MissingSet[] missing, Dictionary<string, Val>? extras)
+    {
+        AsOf = asOf;
+        Plain = plain;
+        _missing = missing;
+        _extras = extras;
+        Kleene = new Val[plain.Length];
+        for (var i = 0; i < plain.Length; i++)
+        {
+            Kleene[i] = plain[i].Kind == Kind.Null ? Val.Unknown(missing[i]) : plain[i];
+        }
+    }
+
+    public DateOnly AsOf { get; }
+
+    /// <summary>Whole years from established_on to the as-of date.</summary>
+    public int? AgeYears { get; private init; }
+
+    /// <summary>micro / small / medium / large, or null when it cannot be determined from what is known.</summary>
+    public string? SizeBand { get; private init; }
+
+    public bool? IsSme { get; private init; }
+
+    /// <summary>rd_expense_last_year / revenue_last_year.</summary>
+    public decimal? RdIntensity { get; private init; }
+
+    public bool? HightechValid { get; private init; }
+
+    /// <summary>The certificate's expiry date (stated, or issued_on + 3 years − 1 day).</summary>
+    public DateOnly? HightechExpiresOn { get; private init; }
+
+    public int? HightechExpiresInDays { get; private init; }
+
+    public bool? TechSmeValid { get; private init; }
+
+    public int? SrdiRank { get; private init; }
+
+    public bool? InBeijing { get; private init; }
+
+    /// <summary>Slot values as plain JsonLogic reads them; unknown facts are <see cref="Val.Absent"/>.</summary>
+    internal Val[] Plain { get; }
+
+    /// <summary>Slot values for three-valued mode; unknown facts are Unknown carrying the public facts to supply.</summary>
+    internal Val[] Kleene { get; }
+
+    /// <summary>For an unknown slot: the public facts to supply (the fact itself, or a derived fact's missing inputs).</summary>
+    internal MissingSet MissingOf(int slot) => _missing[slot];
+
+    /// <summary>All known facts (and extra names) as one object, for <c>{"var": ""}</c> and names outside the schema.</summary>
+    internal Val RootObject => _root ??= BuildRoot();
+
+    public static ProfileFacts From(JsonObject profile, DateOnly asOf)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        var n = FactSlots.Count;
+        var plain = new Val[n];
+        Array.Fill(plain, Val.Absent);
+        Dictionary<string, Val>? extras = null;
+        foreach (var (key, node) in profile)
+        {
+            var slot = FactSlots.IndexOf(key);
+            if (slot >= FactSlots.PublicCount)
+            {
+                continue; // derived facts are computed, never taken from the input
+            }
+
+            var v = ValJson.FromNode(node);
+            if (slot < 0)
+            {
+                (extras ??= new(StringComparer.Ordinal))[key] = v;
+            }
+            else if (v.Kind != Kind.Null)
+            {
+                plain[slot] = v;
+            }
+        }
+
+        var district = plain[FactSlots.District];
+        if (district.Kind == Kind.String && DistrictCodes.TryGetValue(district.Str, out var name))
+        {
+            plain[FactSlots.District] = Val.String(name);
+        }
+
+        var missing = new MissingSet[n];
+        Array.Copy(FactSlots.Self, missing, n);
+        // Derive into the slots first: the constructor builds the three-valued view from them.
+        var d = new Derivation(plain, missing, asOf);
+        var age = d.AgeYears();
+        var band = d.SizeBand();
+        var sme = d.IsSme();
+        var intensity = d.RdIntensity();
+        var hightech = d.HightechValid(out var expiresOn, out var expiresInDays);
+        var techSme = d.TechSmeValid();
+        var rank = d.SrdiRank();
+        var inBeijing = d.InBeijing();
+        return new ProfileFacts(asOf, plain, missing, extras)
+        {
+            AgeYears = age,
+            SizeBand = band,
+            IsSme = sme,
+            RdIntensity = intensity,
+            HightechValid = hightech,
+            HightechExpiresOn = expiresOn,
+            HightechExpiresInDays = expiresInDays,
+            TechSmeValid = techSme,
+            SrdiRank = rank,
+            InBeijing = inBeijing,
+        };
+    }
+
+    /// <summary>A fact's value by name (public, derived or extra), or null when unknown.</summary>
+    public JsonNode? GetValue(string factName)
+    {
+        var slot = FactSlots.IndexOf(factName);
+        if (slot >= 0)
+        {
+            return ValJson.ToNode(Plain[slot]);
+        }
+
+        return _extras is not null && _extras.TryGetValue(factName, out var v) ? ValJson.ToNode(v) : null;
+    }
+
+    /// <summary>For an unknown fact, the public facts that would make it known (itself for a public fact).</summary>
+    public IReadOnlyList<string> MissingInputsOf(string factName)
+    {
+        var slot = FactSlots.IndexOf(factName);
+        return slot < 0 ? [factName] : Plain[slot].Kind == Kind.Null ? _missing[slot].Names : [];
+    }
+
+    /// <summary>The known facts, public and derived, as JSON (unknown facts are left out).</summary>
+    public JsonObject ToJson() => (JsonObject)ValJson.ToNode(RootObject)!;
+
+    private Val BuildRoot()
+    {
+        var map = new Dictionary<string, Val>(StringComparer.Ordinal);
+        for (var i = 0; i < Plain.Length; i++)
+        {
+            if (Plain[i].Kind != Kind.Null)
+            {
+                map[FactSlots.Names[i]] = Plain[i];
+            }
+        }
+
+        if (_extras is not null)
+        {
+            foreach (var (k, v) in _extras)
+            {
+                map[k] = v;
+            }
+        }
+
+        return Val.Object(map);
+    }
+
+    /// <summary>
+    /// Computes the derived facts into their slots, and for each one that stays unknown records which public
+    /// inputs to supply: the inputs that are unknown or unusable, or all of them when every input is stated
+    /// but the fact still cannot be computed (e.g. revenue 0).
+    /// </summary>
+    private readonly ref struct Derivation(Val[] slots, MissingSet[] missing, DateOnly asOf)
+    {
+        private readonly Val[] _slots = slots;
+        private readonly MissingSet[] _missing = missing;
+        private readonly DateOnly _asOf = asOf;
+
+        public int? AgeYears()
+        {
+            if (Date(FactSlots.EstablishedOn) is not { } est)
+            {
+                Mark(FactSlots.AgeYears, FactSlots.EstablishedOn);
+                return null;
+            }
+
+            var years = _asOf.Year - est.Year;
+            if (_asOf.Month < est.Month || (_asOf.Month == est.Month && _asOf.Day < est.Day))
+            {
+                years--;
+            }
+
+            Set(FactSlots.AgeYears, Val.Number(years));
+            return years;
+        }
+
+        /// <summary>工信部联企业〔2011〕300号, industrial thresholds; decided from partial facts where they suffice.</summary>
+        public string? SizeBand()
+        {
+            var e = Number(FactSlots.Employees);
+            var r = Number(FactSlots.Revenue);
+            string? band = null;
+            if ((e is < 20) || (r is < 3_000_000m))
+            {
+                band = "micro";
+            }
+            else if (e is { } emp && r is { } rev)
+            {
+                band = emp >= 1000 && rev >= 400_000_000m ? "large"
+                    : emp >= 300 && rev >= 20_000_000m ? "medium"
+                    : "small";
+            }
+
+            if (band is null)
+            {
+                Mark(FactSlots.SizeBand, FactSlots.Employees, FactSlots.Revenue);
+                return null;
+            }
+
+            Set(FactSlots.SizeBand, Val.String(band));
+            return band;
+        }
+
+        /// <summary>Not large: known as soon as either threshold of "large" is known to be missed.</summary>
+        public bool? IsSme()
+        {
+            var e = Number(FactSlots.Employees);
+            var r = Number(FactSlots.Revenue);
+            bool? sme = e is < 1000 || r is < 400_000_000m ? true
+                : e is not null && r is not null ? false
+                : null;
+            if (sme is null)
+            {
+                Mark(FactSlots.IsSme, FactSlots.Employees, FactSlots.Revenue);
+                return null;
+            }
+
+            Set(FactSlots.IsSme, Val.Bool(sme.Value));
+            return sme;
+        }
+
+        public decimal? RdIntensity()
+        {
+            var rd = Number(FactSlots.RdExpense);
+            var rev = Number(FactSlots.Revenue);
+            if (rd is null || rev is null or 0m)
+            {
+                Mark(FactSlots.RdIntensity, FactSlots.RdExpense, FactSlots.Revenue);
+                return null;
+            }
+
+            var value = rd.Value / rev.Value;
+            Set(FactSlots.RdIntensity, Val.Number(value));
+            return value;
+        }
+
+        public bool? HightechValid(out DateOnly? expiresOn, out int? expiresInDays)
+        {
+            expiresOn = null;
+            expiresInDays = null;
+            var cert = _slots[FactSlots.Hightech];
+            if (cert.Kind == Kind.False)
+            {
+                Set(FactSlots.HightechValid, Val.False);
+                // No certificate, so no expiry: hightech_expires_in_days stays unknown (combine it with hightech_valid).
+                Mark(FactSlots.HightechExpiresInDays, FactSlots.Hightech);
+                return false;
+            }
+
+            DateOnly? issued = null;
+            if (cert.Kind == Kind.Object)
+            {
+                issued = ParseDate(cert.Map.GetValueOrDefault("issued_on"));
+                expiresOn = ParseDate(cert.Map.GetValueOrDefault("expires_on")) ?? issued?.AddYears(3).AddDays(-1);
+            }
+
+            if (expiresOn is { } exp)
+            {
+                expiresInDays = exp.DayNumber - _asOf.DayNumber;
+                Set(FactSlots.HightechExpiresInDays, Val.Number(expiresInDays.Value));
+            }
+            else
+            {
+                Mark(FactSlots.HightechExpiresInDays, FactSlots.Hightech);
+            }
+
+            bool? valid = issued is { } iss && expiresOn is { } e2 ? iss <= _asOf && _asOf <= e2
+                : expiresOn is { } e3 && _asOf > e3 ? false
+                : null;
+            if (valid is null)
+            {
+                Mark(FactSlots.HightechValid, FactSlots.Hightech);
+                return null;
+            }
+
+            Set(FactSlots.HightechValid, Val.Bool(valid.Value));
+            return valid;
+        }
+
+        public bool? TechSmeValid()
+        {
+            var year = _slots[FactSlots.TechSmeYear];
+            bool? valid = year.Kind == Kind.False ? false
+                : year.Kind == Kind.Number && decimal.IsInteger(year.Num) ? year.Num == _asOf.Year
+                : null;
+            if (valid is null)
+            {
+                Mark(FactSlots.TechSmeValid, FactSlots.TechSmeYear);
+                return null;
+            }
+
+            Set(FactSlots.TechSmeValid, Val.Bool(valid.Value));
+            return valid;
+        }
+
+        public int? SrdiRank()
+        {
+            var level = _slots[FactSlots.SrdiLevel];
+            var rank = level.Kind == Kind.String ? IndexOf(Facts.SrdiLevels, level.Str) : -1;
+            if (rank < 0)
+            {
+                Mark(FactSlots.SrdiRank, FactSlots.SrdiLevel);
+                return null;
+            }
+
+            Set(FactSlots.SrdiRank, Val.Number(rank));
+            return rank;
+        }
+
+        public bool? InBeijing()
+        {
+            var district = _slots[FactSlots.District];
+            if (district.Kind != Kind.String)
+            {
+                Mark(FactSlots.InBeijing, FactSlots.District);
+                return null;
+            }
+
+            var inBeijing = Beijing.Contains(district.Str);
+            Set(FactSlots.InBeijing, Val.Bool(inBeijing));
+            return inBeijing;
+        }
+
+        private void Set(int slot, Val v) => _slots[slot] = v;
+
+        private void Mark(int slot, params ReadOnlySpan<int> inputs)
+        {
+            _slots[slot] = Val.Absent;
+            var names = new List<string>(inputs.Length);
+            ulong mask = 0;
+            foreach (var i in inputs)
+            {
+                if (!Usable(i))
+                {
+                    names.Add(FactSlots.Names[i]);
+                    mask |= 1UL << i;
+                }
+            }
+
+            if (names.Count == 0)
+            {
+                foreach (var i in inputs)
+                {
+                    names.Add(FactSlots.Names[i]);
+                    mask |= 1UL << i;
+                }
+            }
+
+            _missing[slot] = names.Count == 1 ? FactSlots.Self[FactSlots.IndexOf(names[0])] : new MissingSet([.. names], mask, true);
+        }
+
+        /// <summary>Whether a public input is stated with a type its derived facts can use.</summary>
+        private bool Usable(int slot)
+        {
+            var v = _slots[slot];
+            if (slot == FactSlots.EstablishedOn)
+            {
+                return Date(slot) is not null;
+            }
+
+            if (slot == FactSlots.Employees || slot == FactSlots.Revenue || slot == FactSlots.RdExpense)
+            {
+                return v.Kind == Kind.Number;
+            }
+
+            if (slot == FactSlots.Hightech)
+            {
+                return v.Kind is Kind.False or Kind.Object;
+            }
+
+            if (slot == FactSlots.TechSmeYear)
+            {
+                return v.Kind is Kind.False or Kind.Number;
+            }
+
+            return v.Kind == Kind.String;
+        }
+
+        private decimal? Number(int slot) => _slots[slot].Kind == Kind.Number ? _slots[slot].Num : null;
+
+        private DateOnly? Date(int slot) => ParseDate(_slots[slot]);
+
+        private static DateOnly? ParseDate(Val v)
+        {
+            if (v.Kind != Kind.String || v.Str.Length < 10)
+            {
+                return null;
+            }
+
+            // "YYYY-MM-DD", also the date part of an ISO timestamp.
+            return DateOnly.TryParseExact(v.Str.AsSpan(0, 10), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+                && (v.Str.Length == 10 || v.Str[10] == 'T')
+                ? d
+                : null;
+        }
+
+        private static int IndexOf(IReadOnlyList<string> list, string value)
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                if (list[i] == value)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,274 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using PolicyMatch.Web.Features.Plans;
+using PolicyMatch.Web.Infrastructure.Data;
+
+namespace PolicyMatch.Web.Features.Catalog;
+
+public enum UpsertOutcome { Unchanged, Created, NewVersion }
+
+/// <summary>Plans, clauses, measures with their versions, and notices. SQL sits next to each call.</summary>
+public sealed class CatalogRepository(IDbConnectionFactory connections, TimeProvider clock)
+{
+    // The columns of a measure at a version, joined with its lifecycle row and plan.
+    private const string MeasureColumns = """
+        v.measure_id, m.plan_id, p.document AS plan_document, p.title AS plan_title, m.status, v.version,
+        v.title, v.title_en, v.summary, v.kind, v.amount, v.departments_json, v.regions_json, v.focus_areas_json,
+        v.period_from, v.period_to, v.window_opens, v.window_closes, v.clause_ref, v.quote, v.notes,
+        v.criteria_json, v.content_hash
+        """;
+
+    private string Now() => clock.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ");
+
+    // ---- plans -------------------------------------------------------------------------------
+
+    public async Task UpsertPlanAsync(DbConnection connection, DbTransaction tx, PlanDocument plan, string body, IReadOnlyList<Clause> clauses)
+    {
+        var hash = Hash(JsonSerializer.Serialize(plan, CatalogJson.Compact) + "\n" + body);
+        var existing = await connection.ExecuteScalarAsync<string?>(
+            "SELECT content_hash FROM plans WHERE id = @Id", new { plan.Id }, tx);
+        if (existing == hash)
+        {
+            return;
+        }
+        await connection.ExecuteAsync("""
+            INSERT INTO plans (id, document, title, issuer, document_number, published_on, period_from, period_to,
+                               regions_json, attribution, notes, body, content_hash)
+            VALUES (@Id, @Document, @Title, @Issuer, @DocumentNumber, @PublishedOn, @PeriodFrom, @PeriodTo,
+                    @RegionsJson, @Attribution, @Notes, @Body, @Hash)
+            ON CONFLICT (id) DO UPDATE SET
+                document = excluded.document, title = excluded.title, issuer = excluded.issuer,
+                document_number = excluded.document_number, published_on = excluded.published_on,
+                period_from = excluded.period_from, period_to = excluded.period_to,
+                regions_json = excluded.regions_json, attribution = excluded.attribution, notes = excluded.notes,
+                body = excluded.body, content_hash = excluded.content_hash
+            """,
+            new
+            {
+                plan.Id, plan.Document, plan.Title, plan.Issuer, plan.DocumentNumber, plan.PublishedOn,
+                PeriodFrom = plan.Period?.From, PeriodTo = plan.Period?.To,
+                RegionsJson = JsonList.Write(plan.Regions), plan.Attribution, plan.Notes, Body = body, Hash = hash,
+            }, tx);
+        await connection.ExecuteAsync("DELETE FROM plan_clauses WHERE plan_id = @Id", new { plan.Id }, tx);
+        await connection.ExecuteAsync("""
+            INSERT INTO plan_clauses (plan_id, ref, ordinal, depth, heading, text)
+            VALUES (@PlanId, @Ref, @Ordinal, @Depth, @Heading, @Text)
+            """,
+            clauses.Select(c => new { PlanId = plan.Id, c.Ref, c.Ordinal, c.Depth, c.Heading, c.Text }), tx);
+    }
+
+    public async Task<IReadOnlyList<PlanRow>> GetPlansAsync(CancellationToken ct = default)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return (await connection.QueryAsync<PlanRow>("SELECT * FROM plans ORDER BY id")).ToList();
+    }
+
+    /// <summary>A plan by its id ('000') or its document name ('000_….txt').</summary>
+    public async Task<PlanRow?> GetPlanAsync(string idOrDocument, CancellationToken ct = default)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<PlanRow>(
+            "SELECT * FROM plans WHERE id = @Key OR document = @Key", new { Key = idOrDocument });
+    }
+
+    public async Task<IReadOnlyList<ClauseRow>> GetClausesAsync(string planId, CancellationToken ct = default)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return (await connection.QueryAsync<ClauseRow>(
+            "SELECT * FROM plan_clauses WHERE plan_id = @PlanId ORDER BY ordinal", new { PlanId = planId })).ToList();
+    }
+
+    // ---- measures ----------------------------------------------------------------------------
+
+    /// <summary>
+    /// Inserts a measure, or a new version of it when its content changed; publishes that version when
+    /// <paramref name="publish"/> is set. An unchanged measure is left alone, so re-seeding is a no-op.
+    /// </summary>
+    public async Task<UpsertOutcome> UpsertMeasureAsync(DbConnection connection, DbTransaction tx, MeasureDocument measure,
+        string planId, string author, bool publish)
+    {
+        // The hash covers what a measure says, not where it was read from: seeds and exports hash alike.
+        var content = measure with { Plan = null, Status = null, Version = null, Source = measure.Source with { Document = null } };
+        var hash = Hash(JsonSerializer.Serialize(content, CatalogJson.Compact));
+        var current = await connection.QuerySingleOrDefaultAsync<CurrentVersion>("""
+            SELECT v.version, v.content_hash AS hash, m.status
+            FROM measures m JOIN measure_versions v ON v.measure_id = m.id AND v.version = m.current_version
+            WHERE m.id = @Id
+            """, new { measure.Id }, tx);
+        var now = Now();
+        if (current is not null && current.Hash == hash && (!publish || current.Status == "published"))
+        {
+            return UpsertOutcome.Unchanged;
+        }
+        var version = current is null ? 1 : current.Hash == hash ? current.Version : current.Version + 1;
+        if (current is null)
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO measures (id, plan_id, status, current_version, published_version, created_at, updated_at)
+                VALUES (@Id, @PlanId, 'draft', @Version, NULL, @Now, @Now)
+                """, new { measure.Id, PlanId = planId, Version = version, Now = now }, tx);
+        }
+        if (current is null || current.Hash != hash)
+        {
+            await connection.ExecuteAsync("""
+                INSERT INTO measure_versions (measure_id, version, title, title_en, summary, kind, amount, departments_json,
+                    regions_json, focus_areas_json, period_from, period_to, window_opens, window_closes, clause_ref, quote,
+                    notes, criteria_json, content_hash, created_at, created_by)
+                VALUES (@Id, @Version, @Title, @TitleEn, @Summary, @Kind, @Amount, @DepartmentsJson,
+                    @RegionsJson, @FocusAreasJson, @PeriodFrom, @PeriodTo, @WindowOpens, @WindowCloses, @ClauseRef, @Quote,
+                    @Notes, @CriteriaJson, @Hash, @Now, @Author)
+                """,
+                new
+                {
+                    measure.Id, Version = version, measure.Title, measure.TitleEn, measure.Summary, measure.Kind, measure.Amount,
+                    DepartmentsJson = JsonList.Write(measure.Departments), RegionsJson = JsonList.Write(measure.Regions),
+                    FocusAreasJson = JsonList.Write(measure.FocusAreas),
+                    PeriodFrom = measure.Period?.From, PeriodTo = measure.Period?.To,
+                    WindowOpens = measure.Window?.Opens, WindowCloses = measure.Window?.Closes,
+                    ClauseRef = measure.Source.Clause, measure.Source.Quote, measure.Notes,
+                    CriteriaJson = JsonSerializer.Serialize(measure.Criteria, CatalogJson.Compact),
+                    Hash = hash, Now = now, Author = author,
+                }, tx);
+        }
+        await connection.ExecuteAsync("""
+            UPDATE measures SET current_version = @Version, plan_id = @PlanId, updated_at = @Now,
+                status = CASE WHEN @Publish THEN 'published' ELSE status END,
+                published_version = CASE WHEN @Publish THEN @Version ELSE published_version END
+            WHERE id = @Id
+            """, new { measure.Id, Version = version, PlanId = planId, Now = now, Publish = publish }, tx);
+        return current is null ? UpsertOutcome.Created : UpsertOutcome.NewVersion;
+    }
+
+    /// <summary>Every published measure at its published version: what companies are matched against.</summary>
+    public async Task<IReadOnlyList<MeasureVersionRow>> GetPublishedMeasuresAsync(CancellationToken ct = default)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return (await connection.QueryAsync<MeasureVersionRow>($"""
+            SELECT {MeasureColumns}
+            FROM measures m
+            JOIN measure_versions v ON v.measure_id = m.id AND v.version = m.published_version
+            JOIN plans p ON p.id = m.plan_id
+            WHERE m.status = 'published'
+            ORDER BY m.plan_id, v.clause_ref, m.id
+            """)).ToList();
+    }
+
+    /// <summary>A measure at a given version, or at its published (else newest) version.</summary>
+    public async Task<MeasureVersionRow?> GetMeasureAsync(string id, int? version = null, CancellationToken ct = default)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<MeasureVersionRow>($"""
+            SELECT {MeasureColumns}
+            FROM measures m
+            JOIN measure_versions v ON v.measure_id = m.id
+                AND v.version = COALESCE(@Version, m.published_version, m.current_version)
+            JOIN plans p ON p.id = m.plan_id
+            WHERE m.id = @Id
+            """, new { Id = id, Version = version });
+    }
+
+    /// <summary>The public catalog: published and retired measures at their published version.</summary>
+    public async Task<IReadOnlyList<MeasureVersionRow>> GetPublishedAndRetiredAsync(CancellationToken ct = default)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return (await connection.QueryAsync<MeasureVersionRow>($"""
+            SELECT {MeasureColumns}
+            FROM measures m
+            JOIN measure_versions v ON v.measure_id = m.id AND v.version = COALESCE(m.published_version, m.current_version)
+            JOIN plans p ON p.id = m.plan_id
+            WHERE m.status <> 'draft'
+            ORDER BY m.plan_id, m.id
+            """)).ToList();
+    }
+
+    public async Task<IReadOnlyList<MeasureVersionRow>> GetMeasuresOfPlanAsync(string planId, CancellationToken ct = default)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return (await connection.QueryAsync<MeasureVersionRow>($"""
+            SELECT {MeasureColumns}
+            FROM measures m
+            JOIN measure_versions v ON v.measure_id = m.id AND v.version = COALESCE(m.published_version, m.current_version)
+            JOIN plans p ON p.id = m.plan_id
+            WHERE m.plan_id = @PlanId AND m.status <> 'draft'
+            ORDER BY m.id
+            """, new { PlanId = planId })).ToList();
+    }
+
+    public async Task SetStatusAsync(DbConnection connection, DbTransaction tx, string id, string status) =>
+        await connection.ExecuteAsync(
+            "UPDATE measures SET status = @Status, updated_at = @Now WHERE id = @Id", new { Id = id, Status = status, Now = Now() }, tx);
+
+    public async Task<IReadOnlyList<string>> GetAllMeasureIdsAsync(CancellationToken ct = default)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return (await connection.QueryAsync<string>("SELECT id FROM measures ORDER BY id")).ToList();
+    }
+
+    // ---- notices -----------------------------------------------------------------------------
+
+    public async Task UpsertNoticeAsync(DbConnection connection, DbTransaction tx, NoticeDocument notice)
+    {
+        var hash = Hash(JsonSerializer.Serialize(notice, CatalogJson.Compact));
+        var existing = await connection.ExecuteScalarAsync<string?>(
+            "SELECT content_hash FROM notices WHERE id = @Id", new { notice.Id }, tx);
+        if (existing == hash)
+        {
+            return;
+        }
+        await connection.ExecuteAsync("""
+            INSERT INTO notices (id, kind, title, body, published_on, window_opens, window_closes,
+                                 source_document, source_quote, notes, content_hash)
+            VALUES (@Id, @Kind, @Title, @Body, @PublishedOn, @WindowOpens, @WindowCloses,
+                    @SourceDocument, @SourceQuote, @Notes, @Hash)
+            ON CONFLICT (id) DO UPDATE SET
+                kind = excluded.kind, title = excluded.title, body = excluded.body, published_on = excluded.published_on,
+                window_opens = excluded.window_opens, window_closes = excluded.window_closes,
+                source_document = excluded.source_document, source_quote = excluded.source_quote,
+                notes = excluded.notes, content_hash = excluded.content_hash
+            """,
+            new
+            {
+                notice.Id, notice.Kind, notice.Title, notice.Body, notice.PublishedOn,
+                WindowOpens = notice.Window?.Opens, WindowCloses = notice.Window?.Closes,
+                SourceDocument = notice.Source?.Document, SourceQuote = notice.Source?.Quote, notice.Notes, Hash = hash,
+            }, tx);
+        await connection.ExecuteAsync("DELETE FROM notice_measures WHERE notice_id = @Id", new { notice.Id }, tx);
+        await connection.ExecuteAsync(
+            "INSERT INTO notice_measures (notice_id, measure_id) VALUES (@NoticeId, @MeasureId)",
+            notice.Measures.Distinct().Select(m => new { NoticeId = notice.Id, MeasureId = m }), tx);
+    }
+
+    public async Task<IReadOnlyList<NoticeRow>> GetNoticesAsync(CancellationToken ct = default)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return (await connection.QueryAsync<NoticeRow>("SELECT * FROM notices ORDER BY published_on DESC, id")).ToList();
+    }
+
+    public async Task<IReadOnlyList<string>> GetNoticeMeasureIdsAsync(string noticeId, CancellationToken ct = default)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return (await connection.QueryAsync<string>(
+            "SELECT measure_id FROM notice_measures WHERE notice_id = @Id ORDER BY measure_id", new { Id = noticeId })).ToList();
+    }
+
+    public async Task<IReadOnlyList<NoticeRow>> GetNoticesForMeasureAsync(string measureId, CancellationToken ct = default)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return (await connection.QueryAsync<NoticeRow>("""
+            SELECT n.* FROM notices n JOIN notice_measures nm ON nm.notice_id = n.id
+            WHERE nm.measure_id = @Id ORDER BY n.published_on DESC
+            """, new { Id = measureId })).ToList();
+    }
+
+    private sealed record CurrentVersion
+    {
+        public long Version { get; init; }
+        public string Hash { get; init; } = "";
+        public string Status { get; init; } = "";
+    }
+
+    internal static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}

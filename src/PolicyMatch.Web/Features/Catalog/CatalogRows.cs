@@ -1,0 +1,143 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PolicyMatch.Rules;
+
+namespace PolicyMatch.Web.Features.Catalog;
+
+// Typed rows as the SQL returns them (snake_case columns map to these names).
+
+public sealed record PlanRow
+{
+    public string Id { get; init; } = "";
+    public string Document { get; init; } = "";
+    public string Title { get; init; } = "";
+    public string Issuer { get; init; } = "";
+    public string? DocumentNumber { get; init; }
+    public DateOnly? PublishedOn { get; init; }
+    public DateOnly? PeriodFrom { get; init; }
+    public DateOnly? PeriodTo { get; init; }
+    public string RegionsJson { get; init; } = "[]";
+    public string? Attribution { get; init; }
+    public string? Notes { get; init; }
+    public string Body { get; init; } = "";
+
+    public IReadOnlyList<string> Regions => JsonList.Parse(RegionsJson);
+}
+
+public sealed record ClauseRow
+{
+    public string PlanId { get; init; } = "";
+    public string Ref { get; init; } = "";
+    public long Ordinal { get; init; }
+    public long Depth { get; init; }
+    public string Heading { get; init; } = "";
+    public string Text { get; init; } = "";
+}
+
+/// <summary>A measure at one version, with its lifecycle fields.</summary>
+public sealed record MeasureVersionRow
+{
+    public string MeasureId { get; init; } = "";
+    public string PlanId { get; init; } = "";
+    public string PlanDocument { get; init; } = "";
+    public string PlanTitle { get; init; } = "";
+    public string Status { get; init; } = "";
+    public long Version { get; init; }
+    public string Title { get; init; } = "";
+    public string? TitleEn { get; init; }
+    public string Summary { get; init; } = "";
+    public string Kind { get; init; } = "";
+    public string? Amount { get; init; }
+    public string DepartmentsJson { get; init; } = "[]";
+    public string RegionsJson { get; init; } = "[]";
+    public string FocusAreasJson { get; init; } = "[]";
+    public DateOnly? PeriodFrom { get; init; }
+    public DateOnly? PeriodTo { get; init; }
+    public DateOnly? WindowOpens { get; init; }
+    public DateOnly? WindowCloses { get; init; }
+    public string ClauseRef { get; init; } = "";
+    public string Quote { get; init; } = "";
+    public string? Notes { get; init; }
+    public string CriteriaJson { get; init; } = "[]";
+    public string ContentHash { get; init; } = "";
+
+    public IReadOnlyList<string> Departments => JsonList.Parse(DepartmentsJson);
+    public IReadOnlyList<string> Regions => JsonList.Parse(RegionsJson);
+    public IReadOnlyList<string> FocusAreas => JsonList.Parse(FocusAreasJson);
+
+    public IReadOnlyList<Criterion> Criteria() =>
+        (JsonSerializer.Deserialize<List<CriterionDocument>>(CriteriaJson, CatalogJson.Options) ?? [])
+            .Select(c => new Criterion(c.Id, c.LabelZh, c.LabelEn, c.Rule ?? JsonValue.Create(true)))
+            .ToList();
+
+    public MeasureRuleSet RuleSet() => new(MeasureId, (int)Version, Criteria());
+
+    /// <summary>Whether the measure's period covers the date.</summary>
+    public PeriodStatus PeriodStatusOn(DateOnly date) =>
+        PeriodFrom is { } from && date < from ? PeriodStatus.Upcoming
+        : PeriodTo is { } to && date > to ? PeriodStatus.Expired
+        : PeriodStatus.InForce;
+}
+
+public enum PeriodStatus { InForce, Upcoming, Expired }
+
+public sealed record NoticeRow
+{
+    public string Id { get; init; } = "";
+    public string Kind { get; init; } = "";
+    public string Title { get; init; } = "";
+    public string Body { get; init; } = "";
+    public DateOnly PublishedOn { get; init; }
+    public DateOnly? WindowOpens { get; init; }
+    public DateOnly? WindowCloses { get; init; }
+    public string? SourceDocument { get; init; }
+    public string? SourceQuote { get; init; }
+    public string? Notes { get; init; }
+}
+
+internal static class JsonList
+{
+    public static IReadOnlyList<string> Parse(string json) =>
+        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<string>>(json) ?? [];
+
+    public static string Write(IEnumerable<string>? items) =>
+        JsonSerializer.Serialize(items?.ToList() ?? [], CatalogJson.Compact);
+}
+
+public static class CatalogMapping
+{
+    /// <summary>A stored measure in the catalog's file format (the API, the open-data export).</summary>
+    public static MeasureDocument ToDocument(this MeasureVersionRow row) => new()
+    {
+        Id = row.MeasureId,
+        Title = row.Title,
+        TitleEn = row.TitleEn,
+        Summary = row.Summary,
+        Kind = row.Kind,
+        Amount = row.Amount,
+        Departments = row.Departments,
+        Regions = row.Regions,
+        Period = new DateRange(row.PeriodFrom, row.PeriodTo),
+        Window = row.WindowOpens is null && row.WindowCloses is null ? null : new ApplicationWindow(row.WindowOpens, row.WindowCloses),
+        FocusAreas = row.FocusAreas,
+        Source = new SourceRef { Document = row.PlanDocument, Clause = row.ClauseRef, Quote = row.Quote },
+        Notes = row.Notes,
+        Criteria = JsonSerializer.Deserialize<List<CriterionDocument>>(row.CriteriaJson, CatalogJson.Options) ?? [],
+        Plan = row.PlanDocument,
+        Status = row.Status,
+        Version = (int)row.Version,
+    };
+
+    public static NoticeDocument ToDocument(this NoticeRow row, IReadOnlyList<string> measures) => new()
+    {
+        Id = row.Id,
+        Kind = row.Kind,
+        Title = row.Title,
+        PublishedOn = row.PublishedOn,
+        Window = row.WindowOpens is null && row.WindowCloses is null ? null : new ApplicationWindow(row.WindowOpens, row.WindowCloses),
+        Body = row.Body,
+        Measures = measures,
+        Source = row.SourceDocument is null ? null : new NoticeSource(row.SourceDocument, row.SourceQuote ?? ""),
+        Notes = row.Notes,
+    };
+}

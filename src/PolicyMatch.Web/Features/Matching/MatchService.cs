@@ -1,0 +1,61 @@
+using System.Text.Json.Nodes;
+using PolicyMatch.Rules;
+using PolicyMatch.Web.Features.Catalog;
+
+namespace PolicyMatch.Web.Features.Matching;
+
+/// <summary>One measure's result for a profile: the evaluation plus what the page shows beside it.</summary>
+public sealed record MatchItem(MeasureVersionRow Measure, MeasureEvaluation Evaluation, PeriodStatus Period)
+{
+    public MatchGroup Group => Evaluation.Outcome switch
+    {
+        Outcome.Eligible => MatchGroup.Eligible,
+        Outcome.NeedsInformation => MatchGroup.NeedsInformation,
+        _ when Evaluation.IsNearMiss => MatchGroup.NearMiss,
+        _ => MatchGroup.NotEligible,
+    };
+}
+
+public enum MatchGroup { Eligible, NeedsInformation, NearMiss, NotEligible }
+
+public sealed record MatchReport(DateOnly AsOf, ProfileFacts Facts, IReadOnlyList<MatchItem> Items)
+{
+    public IEnumerable<MatchItem> In(MatchGroup group) => Items.Where(i => i.Group == group);
+
+    /// <summary>Facts that would settle the most "needs information" measures, most useful first.</summary>
+    public IReadOnlyList<(string Fact, int Measures)> FactsToSupply() =>
+        Items.Where(i => i.Group == MatchGroup.NeedsInformation)
+            .SelectMany(i => i.Evaluation.MissingFacts.Distinct())
+            .GroupBy(f => f)
+            .Select(g => (g.Key, g.Count()))
+            .OrderByDescending(x => x.Item2).ThenBy(x => x.Key, StringComparer.Ordinal)
+            .ToList();
+}
+
+/// <summary>Matches a profile against every published measure on a date.</summary>
+public sealed class MatchService(CatalogCache catalog, EligibilityEngine engine)
+{
+    public async Task<MatchReport> MatchAsync(JsonObject profile, DateOnly asOf, CancellationToken ct = default)
+    {
+        var measures = await catalog.GetPublishedAsync(ct);
+        var facts = ProfileFacts.From(profile, asOf);
+        var items = new List<MatchItem>(measures.Count);
+        foreach (var measure in measures)
+        {
+            items.Add(new MatchItem(measure.Row, engine.Evaluate(measure.Rules, facts), measure.Row.PeriodStatusOn(asOf)));
+        }
+        return new MatchReport(asOf, facts, Sort(items));
+    }
+
+    /// <summary>
+    /// Most useful first: measures in force before upcoming and expired ones, an open window closing
+    /// soonest first, then the share of criteria met, then the catalog order.
+    /// </summary>
+    private static List<MatchItem> Sort(List<MatchItem> items) =>
+        items.OrderBy(i => i.Period switch { PeriodStatus.InForce => 0, PeriodStatus.Upcoming => 1, _ => 2 })
+            .ThenBy(i => i.Measure.WindowCloses ?? DateOnly.MaxValue)
+            .ThenByDescending(i => i.Evaluation.Total == 0 ? 1m : (decimal)i.Evaluation.Met / i.Evaluation.Total)
+            .ThenBy(i => i.Measure.PlanId, StringComparer.Ordinal)
+            .ThenBy(i => i.Measure.MeasureId, StringComparer.Ordinal)
+            .ToList();
+}
