@@ -67,6 +67,16 @@ public sealed class CompiledRule
         return ValJson.ToNode(_eval(new Scope(default, facts, false)));
     }
 
+    /// <summary>
+    /// Compiles the profile predicates (both modes) now instead of on first use, e.g. while warming a cache.
+    /// Compiling to a delegate takes about a millisecond per rule; evaluating then takes nanoseconds.
+    /// </summary>
+    public void PrepareForProfiles()
+    {
+        _kleene ??= FastCompiler.Compile(Root, kleene: true);
+        _plain ??= FastCompiler.Compile(Root, kleene: false);
+    }
+
     /// <summary>The compiled three-valued predicate for profiles (built on first use).</summary>
     internal int KleenePredicate(ProfileFacts facts) => (_kleene ??= FastCompiler.Compile(Root, kleene: true))(facts);
 

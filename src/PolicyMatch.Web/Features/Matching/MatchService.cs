@@ -5,13 +5,14 @@ using PolicyMatch.Web.Features.Catalog;
 namespace PolicyMatch.Web.Features.Matching;
 
 /// <summary>One measure's result for a profile: the evaluation plus what the page shows beside it.</summary>
-public sealed record MatchItem(MeasureVersionRow Measure, MeasureEvaluation Evaluation, PeriodStatus Period)
+public sealed record MatchItem(MeasureVersionRow Measure, MeasureEvaluation Evaluation, PeriodStatus Period, bool FailsOnLocationOnly)
 {
+    /// <summary>A near miss is one the company can act on: failing only on location is not.</summary>
     public MatchGroup Group => Evaluation.Outcome switch
     {
         Outcome.Eligible => MatchGroup.Eligible,
         Outcome.NeedsInformation => MatchGroup.NeedsInformation,
-        _ when Evaluation.IsNearMiss => MatchGroup.NearMiss,
+        _ when Evaluation.IsNearMiss && !FailsOnLocationOnly => MatchGroup.NearMiss,
         _ => MatchGroup.NotEligible,
     };
 }
@@ -42,7 +43,9 @@ public sealed class MatchService(CatalogCache catalog, EligibilityEngine engine)
         var items = new List<MatchItem>(measures.Count);
         foreach (var measure in measures)
         {
-            items.Add(new MatchItem(measure.Row, engine.Evaluate(measure.Rules, facts), measure.Row.PeriodStatusOn(asOf)));
+            var evaluation = engine.Evaluate(measure.Rules, facts);
+            var locationOnly = evaluation.NearMissCriterion is { } miss && measure.LocationCriteria.Contains(miss.Id);
+            items.Add(new MatchItem(measure.Row, evaluation, measure.Row.PeriodStatusOn(asOf), locationOnly));
         }
         return new MatchReport(asOf, facts, Sort(items));
     }
