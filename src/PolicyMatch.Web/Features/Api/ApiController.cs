@@ -109,7 +109,7 @@ public sealed class ApiController(
         if (problems.Count > 0) return ApiBody.Bad("the query is not valid", problems);
 
         var filters = new SearchFilters(districtName, NullIfEmpty(kind), NullIfEmpty(status), NullIfEmpty(plan));
-        var all = (await catalog.GetPublishedAndRetiredAsync(ct)).ToDictionary(m => m.MeasureId);
+        var all = (await catalog.GetPublishedAndRetiredAsync(ct: ct)).ToDictionary(m => m.MeasureId);
         if (string.IsNullOrWhiteSpace(q) && !filters.RestrictsMeasures && filters.Plan is null)
         {
             return Ok(new { count = all.Count, measures = all.Values.Select(m => m.ToDocument()) });
@@ -146,15 +146,7 @@ public sealed class ApiController(
         }));
 
     [HttpGet("notices")]
-    public async Task<IActionResult> Notices(CancellationToken ct)
-    {
-        var list = new List<NoticeDocument>();
-        foreach (var n in await catalog.GetNoticesAsync(ct))
-        {
-            list.Add(n.ToDocument(await catalog.GetNoticeMeasureIdsAsync(n.Id, ct)));
-        }
-        return Ok(list);
-    }
+    public async Task<IActionResult> Notices(CancellationToken ct) => Ok(await catalog.GetNoticeDocumentsAsync(ct));
 
     /// <summary>Evaluates a rule against data, for rule authors: plain JsonLogic, or three-valued.</summary>
     [HttpPost("rules/evaluate")]
@@ -208,12 +200,8 @@ public sealed class ApiController(
     [HttpGet("catalog")]
     public async Task<IActionResult> Export(CancellationToken ct)
     {
-        var measures = (await catalog.GetPublishedAndRetiredAsync(ct)).Select(m => m.ToDocument()).ToList();
-        var notices = new List<NoticeDocument>();
-        foreach (var n in await catalog.GetNoticesAsync(ct))
-        {
-            notices.Add(n.ToDocument(await catalog.GetNoticeMeasureIdsAsync(n.Id, ct)));
-        }
+        var measures = (await catalog.GetPublishedAndRetiredAsync(ct: ct)).Select(m => m.ToDocument()).ToList();
+        var notices = await catalog.GetNoticeDocumentsAsync(ct);
         var export = new CatalogExport { Format = CatalogExport.CurrentFormat, ExportedAt = clock.GetUtcNow(), Measures = measures, Notices = notices };
         Response.Headers.ContentDisposition = "inline; filename=\"policymatch-catalog.json\"";
         return Content(JsonSerializer.Serialize(export, CatalogJson.Options), "application/json; charset=utf-8");

@@ -170,8 +170,8 @@ public sealed class CatalogRepository(IDbConnectionFactory connections, TimeProv
             """, new { Id = id, Version = version });
     }
 
-    /// <summary>The public catalog: published and retired measures at their published version.</summary>
-    public async Task<IReadOnlyList<MeasureVersionRow>> GetPublishedAndRetiredAsync(CancellationToken ct = default)
+    /// <summary>The public catalog — published and retired measures at their published version — of one plan or all.</summary>
+    public async Task<IReadOnlyList<MeasureVersionRow>> GetPublishedAndRetiredAsync(string? planId = null, CancellationToken ct = default)
     {
         await using var connection = await connections.OpenAsync(ct);
         return (await connection.QueryAsync<MeasureVersionRow>($"""
@@ -179,21 +179,8 @@ public sealed class CatalogRepository(IDbConnectionFactory connections, TimeProv
             FROM measures m
             JOIN measure_versions v ON v.measure_id = m.id AND v.version = COALESCE(m.published_version, m.current_version)
             JOIN plans p ON p.id = m.plan_id
-            WHERE m.status <> 'draft'
+            WHERE m.status <> 'draft' AND (@PlanId IS NULL OR m.plan_id = @PlanId)
             ORDER BY m.plan_id, m.id
-            """)).ToList();
-    }
-
-    public async Task<IReadOnlyList<MeasureVersionRow>> GetMeasuresOfPlanAsync(string planId, CancellationToken ct = default)
-    {
-        await using var connection = await connections.OpenAsync(ct);
-        return (await connection.QueryAsync<MeasureVersionRow>($"""
-            SELECT {MeasureColumns}
-            FROM measures m
-            JOIN measure_versions v ON v.measure_id = m.id AND v.version = COALESCE(m.published_version, m.current_version)
-            JOIN plans p ON p.id = m.plan_id
-            WHERE m.plan_id = @PlanId AND m.status <> 'draft'
-            ORDER BY m.id
             """, new { PlanId = planId })).ToList();
     }
 
@@ -247,11 +234,14 @@ public sealed class CatalogRepository(IDbConnectionFactory connections, TimeProv
         return (await connection.QueryAsync<NoticeRow>("SELECT * FROM notices ORDER BY published_on DESC, id")).ToList();
     }
 
-    public async Task<IReadOnlyList<string>> GetNoticeMeasureIdsAsync(string noticeId, CancellationToken ct = default)
+    /// <summary>Every notice in the catalog's file format, with the measures it concerns.</summary>
+    public async Task<IReadOnlyList<NoticeDocument>> GetNoticeDocumentsAsync(CancellationToken ct = default)
     {
         await using var connection = await connections.OpenAsync(ct);
-        return (await connection.QueryAsync<string>(
-            "SELECT measure_id FROM notice_measures WHERE notice_id = @Id ORDER BY measure_id", new { Id = noticeId })).ToList();
+        var links = (await connection.QueryAsync<(string NoticeId, string MeasureId)>(
+            "SELECT notice_id, measure_id FROM notice_measures ORDER BY notice_id, measure_id")).ToLookup(l => l.NoticeId, l => l.MeasureId);
+        var notices = await connection.QueryAsync<NoticeRow>("SELECT * FROM notices ORDER BY published_on DESC, id");
+        return notices.Select(n => n.ToDocument(links[n.Id].ToList())).ToList();
     }
 
     public async Task<IReadOnlyList<NoticeRow>> GetNoticesForMeasureAsync(string measureId, CancellationToken ct = default)

@@ -32,7 +32,7 @@ public sealed class MeasuresController(
         if (q is { Length: > 200 }) { error = T("搜索词过长(最多200字)", "The search is too long (200 characters at most)"); q = q[..200]; }
         var filters = new SearchFilters(districtName, Blank(kind), Blank(status), Blank(plan));
 
-        var all = (await catalog.GetPublishedAndRetiredAsync(ct)).ToDictionary(m => m.MeasureId);
+        var all = (await catalog.GetPublishedAndRetiredAsync(ct: ct)).ToDictionary(m => m.MeasureId);
         var measures = new List<(MeasureVersionRow, string?)>();
         var clauses = new List<(ClauseRow, PlanRow, string)>();
         if (string.IsNullOrWhiteSpace(q) && !filters.RestrictsMeasures && filters.Plan is null)

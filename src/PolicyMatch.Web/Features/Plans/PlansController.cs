@@ -24,7 +24,7 @@ public sealed class PlansController(CatalogRepository catalog) : Controller
     public async Task<IActionResult> Index(CancellationToken ct)
     {
         var plans = await catalog.GetPlansAsync(ct);
-        var measures = await catalog.GetPublishedAndRetiredAsync(ct);
+        var measures = await catalog.GetPublishedAndRetiredAsync(ct: ct);
         return View(new PlanListView(plans.Select(p => (p, measures.Count(m => m.PlanId == p.Id))).ToList()));
     }
 
@@ -37,7 +37,7 @@ public sealed class PlansController(CatalogRepository catalog) : Controller
             return NotFound();
         }
         var clauses = await catalog.GetClausesAsync(plan.Id, ct);
-        var measures = await catalog.GetMeasuresOfPlanAsync(plan.Id, ct);
+        var measures = await catalog.GetPublishedAndRetiredAsync(plan.Id, ct);
         return View(new PlanView(plan, clauses, measures.ToLookup(m => m.ClauseRef)));
     }
 
@@ -48,7 +48,7 @@ public sealed class PlansController(CatalogRepository catalog) : Controller
         var result = new List<(PlanRow, IReadOnlyList<CoverageRow>)>();
         foreach (var plan in await catalog.GetPlansAsync(ct))
         {
-            var measures = (await catalog.GetMeasuresOfPlanAsync(plan.Id, ct)).ToLookup(m => m.ClauseRef);
+            var measures = (await catalog.GetPublishedAndRetiredAsync(plan.Id, ct)).ToLookup(m => m.ClauseRef);
             var rows = (await catalog.GetClausesAsync(plan.Id, ct))
                 .Where(c => c.Ref != ClauseParser.PreambleRef)
                 .Select(c => new CoverageRow(c, measures[c.Ref].ToList(), CompanyFacingWords.Count(w => c.Text.Contains(w, StringComparison.Ordinal)) >= 2))
