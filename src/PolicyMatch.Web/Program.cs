@@ -7,7 +7,12 @@ using Microsoft.AspNetCore.Mvc.Razor;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.WebEncoders;
 using PolicyMatch.Rules;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using PolicyMatch.Web.Features.Account;
+using PolicyMatch.Web.Features.Authoring;
 using PolicyMatch.Web.Features.Catalog;
+using PolicyMatch.Web.Features.Companies;
+using PolicyMatch.Web.Features.Incubators;
 using PolicyMatch.Web.Features.Matching;
 using PolicyMatch.Web.Features.Profiles;
 using PolicyMatch.Web.Features.Search;
@@ -59,7 +64,30 @@ services.Configure<RequestLocalizationOptions>(options =>
     ];
 });
 
+services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+    .AddCookie(options =>
+    {
+        options.LoginPath = "/account/login";
+        options.AccessDeniedPath = "/error/403";
+        options.Cookie.Name = "PolicyMatch.Auth";
+        options.Cookie.HttpOnly = true;
+        options.Cookie.SameSite = SameSiteMode.Lax;
+        options.SlidingExpiration = true;
+        options.ExpireTimeSpan = TimeSpan.FromDays(7);
+        // The API answers 401/403, never a redirect to a login page.
+        options.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
+        options.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
+    });
+services.AddAuthorization();
+
 services.AddSingleton(TimeProvider.System);
+services.AddSingleton<UserRepository>();
+services.AddSingleton<AccountService>();
+services.AddSingleton<CompanyRepository>();
+services.AddSingleton<CompanyAccess>();
+services.AddSingleton<IncubatorRepository>();
+services.AddIncubatorFeature();
+services.AddAuthoringFeature();
 services.AddSingleton<IDbConnectionFactory, SqliteConnectionFactory>();
 services.AddSingleton<MigrationRunner>();
 services.Configure<SeedOptions>(builder.Configuration.GetSection("Seeds"));
@@ -79,6 +107,12 @@ services.AddMail(builder.Configuration);
 services.AddJobs(builder.Configuration);
 
 var app = builder.Build();
+
+if (args.FirstOrDefault() == AdminCommand.Name)
+{
+    // `dotnet run --project src/PolicyMatch.Web -- create-admin EMAIL "NAME"`: see AdminCommand.
+    return await AdminCommand.RunAsync(app.Services, args.Skip(1).ToArray());
+}
 
 // Order matters: the schema first, then the catalog, and only then the job scheduler (a hosted
 // service, started by app.Run) may touch the database.
@@ -108,10 +142,24 @@ app.Use(async (context, next) =>
 });
 app.UseStaticFiles();
 app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapOpenApi();
 app.MapControllers();
 
 app.Run();
+return 0;
+
+static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
+{
+    if (context.Request.Path.StartsWithSegments("/api"))
+    {
+        context.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+    context.Response.Redirect(context.RedirectUri);
+    return Task.CompletedTask;
+}
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

@@ -22,6 +22,9 @@ public sealed class BrowserPortal : IAsyncLifetime
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>The portal's services, e.g. to create a user before a flow starts.</summary>
+    public IServiceProvider Services => _factory!.Services;
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_dir);
