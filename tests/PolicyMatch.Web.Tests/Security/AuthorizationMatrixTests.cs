@@ -1,0 +1,202 @@
+using System.Net;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using PolicyMatch.Web.Features.Account;
+using PolicyMatch.Web.Features.Companies;
+using PolicyMatch.Web.Features.Incubators;
+using PolicyMatch.Web.Tests.Infrastructure;
+
+namespace PolicyMatch.Web.Tests.Security;
+
+/// <summary>Who may call an endpoint.</summary>
+public enum Gate
+{
+    /// <summary>Anyone, signed in or not.</summary>
+    Public,
+    /// <summary>Any signed-in user.</summary>
+    SignedIn,
+    /// <summary>Company users (and administrators), scoped further by the data each page shows.</summary>
+    CompanyUsers,
+    /// <summary>Members of the company in the URL, its incubator's advisors, administrators.</summary>
+    CompanyData,
+    /// <summary>Members of the company with the right to edit (not advisors).</summary>
+    CompanyMembers,
+    /// <summary>Owners of the company (and administrators).</summary>
+    CompanyOwners,
+    /// <summary>Incubator advisors (their own incubator) and administrators.</summary>
+    Advisors,
+    /// <summary>Administrators only.</summary>
+    Admins,
+    /// <summary>The operator's bearer token (catalog import).</summary>
+    OperatorToken,
+}
+
+/// <summary>
+/// Every controller action and API endpoint, classified, and checked against each role and a
+/// foreign company's ids: no access where none is due (401/403/404 or a redirect to log in), never data.
+/// A new endpoint fails the first test until it is added here with its gate.
+/// </summary>
+public class AuthorizationMatrixTests(Portal portal) : IClassFixture<Portal>
+{
+    /// <summary>(method, route pattern) → gate, and a sample path with {company} for a company id.</summary>
+    public static readonly IReadOnlyList<(string Method, string Pattern, Gate Gate, string Sample)> Matrix =
+    [
+        ("GET", "/", Gate.Public, "/"),
+        ("GET", "/check", Gate.Public, "/check?District=%E6%98%8C%E5%B9%B3%E5%8C%BA"),
+        ("GET", "/measures", Gate.Public, "/measures"),
+        ("GET", "/measures/{id}", Gate.Public, "/measures/{measure}"),
+        ("GET", "/plans", Gate.Public, "/plans"),
+        ("GET", "/plans/{id}", Gate.Public, "/plans/000"),
+        ("GET", "/plans/coverage", Gate.Public, "/plans/coverage"),
+        ("GET", "/api-docs", Gate.Public, "/api-docs"),
+        ("GET", "/error", Gate.Public, "/error"),
+        ("GET", "/error/{status:int}", Gate.Public, "/error/404"),
+        ("POST", "/api/match", Gate.Public, "/api/match"),
+        ("GET", "/api/measures", Gate.Public, "/api/measures"),
+        ("GET", "/api/measures/{id}", Gate.Public, "/api/measures/{measure}"),
+        ("GET", "/api/plans", Gate.Public, "/api/plans"),
+        ("GET", "/api/notices", Gate.Public, "/api/notices"),
+        ("POST", "/api/rules/evaluate", Gate.Public, "/api/rules/evaluate"),
+        ("GET", "/api/catalog", Gate.Public, "/api/catalog"),
+        ("POST", "/api/catalog", Gate.OperatorToken, "/api/catalog"),
+        ("GET", "/account/register", Gate.Public, "/account/register"),
+        ("POST", "/account/register", Gate.Public, "/account/register"),
+        ("GET", "/account/login", Gate.Public, "/account/login"),
+        ("POST", "/account/login", Gate.Public, "/account/login"),
+        ("POST", "/account/logout", Gate.Public, "/account/logout"),
+        ("GET", "/account/password", Gate.SignedIn, "/account/password"),
+        ("POST", "/account/password", Gate.SignedIn, "/account/password"),
+        ("GET", "/companies", Gate.CompanyUsers, "/companies"),
+        ("GET", "/companies/new", Gate.CompanyUsers, "/companies/new"),
+        ("POST", "/companies/new", Gate.CompanyUsers, "/companies/new"),
+        ("POST", "/companies/join", Gate.CompanyUsers, "/companies/join"),
+        ("GET", "/companies/{id:long}", Gate.CompanyData, "/companies/{company}"),
+        ("GET", "/companies/{id:long}/profile", Gate.CompanyMembers, "/companies/{company}/profile"),
+        ("POST", "/companies/{id:long}/profile", Gate.CompanyMembers, "/companies/{company}/profile"),
+        ("GET", "/companies/{id:long}/history", Gate.CompanyData, "/companies/{company}/history"),
+        ("POST", "/companies/{id:long}/requests/{requestId:long}/{decision:regex(^(approve|reject)$)}", Gate.CompanyOwners, "/companies/{company}/requests/1/approve"),
+        ("GET", "/openapi/{documentName}.json", Gate.Public, "/openapi/v1.json"),
+    ];
+
+    private static IEnumerable<(string Method, string Pattern)> Endpoints(IServiceProvider services) =>
+        services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["GET"])
+                .Select(m => (m, "/" + e.RoutePattern.RawText!.TrimStart('/'))))
+            .Distinct();
+
+    [Fact]
+    public void Every_endpoint_of_the_portal_is_in_the_matrix()
+    {
+        var known = Matrix.Select(m => (m.Method, m.Pattern)).ToHashSet();
+        var missing = Endpoints(portal.Services).Where(e => !known.Contains(e)).ToList();
+        Assert.True(missing.Count == 0, "Classify these endpoints in the matrix: " + string.Join(", ", missing.Select(m => $"{m.Method} {m.Pattern}")));
+    }
+
+    private async Task<long> ForeignCompanyAsync()
+    {
+        // A company nobody in the test is a member of, and no incubator has as a tenant.
+        var profile = System.Text.Json.Nodes.JsonNode.Parse($$"""{ "name": "别人家的公司", "uscc": "{{Companies.CompanyTests.NewUscc()}}", "district": "海淀区", "employees": 7 }""")!.AsObject();
+        return (await portal.Service<CompanyRepository>().CreateAsync(profile, null))!.Value;
+    }
+
+    private async Task<string> MeasureIdAsync() =>
+        (await portal.Service<PolicyMatch.Web.Features.Catalog.CatalogCache>().GetPublishedAsync())[0].Row.MeasureId;
+
+    /// <summary>Refused: 403, 404, or the cookie handler's redirect to the access-denied page.</summary>
+    private static bool Denied(HttpResponseMessage response) =>
+        response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.NotFound
+        || (response.StatusCode == HttpStatusCode.Redirect && PathOf(response.Headers.Location!).StartsWith("/error/403", StringComparison.Ordinal));
+
+    private static string PathOf(Uri location) => location.IsAbsoluteUri ? location.AbsolutePath : location.OriginalString;
+
+    private static string Fill(string sample, long company, string measure) =>
+        sample.Replace("{company}", company.ToString()).Replace("{measure}", measure);
+
+    [Fact]
+    public async Task Signed_in_users_get_nothing_of_a_company_that_is_not_theirs()
+    {
+        var company = await ForeignCompanyAsync();
+        var measure = await MeasureIdAsync();
+        foreach (var role in new[] { Roles.Company, Roles.Advisor })
+        {
+            using var s = await portal.SignInAsync(role);
+            foreach (var (method, _, gate, sample) in Matrix.Where(m => m.Gate is Gate.CompanyData or Gate.CompanyMembers or Gate.CompanyOwners))
+            {
+                var url = Fill(sample, company, measure);
+                var response = method == "GET"
+                    ? await s.Client.GetAsync(url)
+                    : await s.PostFormAsync("/", url, [new("Name", "x"), new("Uscc", "x"), new("District", "昌平区")]);
+                Assert.True(Denied(response), $"{role} {method} {url} ({gate}): {(int)response.StatusCode} {response.Headers.Location}");
+                Assert.DoesNotContain("别人家的公司", await response.Content.ReadAsStringAsync());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Anonymous_visitors_are_sent_to_log_in_for_every_gated_page_and_get_401_from_the_API()
+    {
+        var company = await ForeignCompanyAsync();
+        var measure = await MeasureIdAsync();
+        using var s = portal.Anonymous();
+        foreach (var (method, pattern, gate, sample) in Matrix.Where(m => m.Gate is not (Gate.Public or Gate.OperatorToken) && m.Method == "GET"))
+        {
+            var response = await s.Client.GetAsync(Fill(sample, company, measure));
+            if (pattern.StartsWith("/api/", StringComparison.Ordinal))
+            {
+                Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            }
+            else
+            {
+                Assert.True(response.StatusCode == HttpStatusCode.Redirect && PathOf(response.Headers.Location!).StartsWith("/account/login", StringComparison.Ordinal),
+                    $"{method} {pattern} ({gate}): {(int)response.StatusCode} {response.Headers.Location}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Each_role_is_refused_the_workspaces_of_the_other_roles()
+    {
+        var company = await ForeignCompanyAsync();
+        var measure = await MeasureIdAsync();
+        var forbidden = new Dictionary<string, Gate[]>
+        {
+            [Roles.Company] = [Gate.Advisors, Gate.Admins],
+            [Roles.Advisor] = [Gate.CompanyUsers, Gate.Admins],
+        };
+        foreach (var (role, gates) in forbidden)
+        {
+            using var s = await portal.SignInAsync(role);
+            foreach (var (method, pattern, gate, sample) in Matrix.Where(m => gates.Contains(m.Gate) && m.Method == "GET"))
+            {
+                var response = await s.Client.GetAsync(Fill(sample, company, measure));
+                Assert.True(Denied(response), $"{role} GET {pattern} ({gate}): {(int)response.StatusCode} {response.Headers.Location}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Administrators_reach_every_gated_page_including_any_company()
+    {
+        var company = await ForeignCompanyAsync();
+        var measure = await MeasureIdAsync();
+        using var s = await portal.SignInAsync(Roles.Admin);
+        foreach (var (_, pattern, gate, sample) in Matrix.Where(m => m.Method == "GET" && m.Gate is not (Gate.Public or Gate.Advisors)))
+        {
+            var response = await s.Client.GetAsync(Fill(sample, company, measure));
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"admin GET {pattern} ({gate}): {(int)response.StatusCode}");
+        }
+    }
+
+    [Fact]
+    public async Task Every_form_post_is_refused_without_an_antiforgery_token()
+    {
+        var company = await ForeignCompanyAsync();
+        var measure = await MeasureIdAsync();
+        using var s = await portal.SignInAsync(Roles.Admin);
+        foreach (var (_, pattern, _, sample) in Matrix.Where(m => m.Method == "POST" && !m.Pattern.StartsWith("/api/", StringComparison.Ordinal)))
+        {
+            var response = await s.Client.PostAsync(Fill(sample, company, measure), new FormUrlEncodedContent([new("Name", "x")]));
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"POST {pattern} without a token: {(int)response.StatusCode}");
+        }
+    }
+}
