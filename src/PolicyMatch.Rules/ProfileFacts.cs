@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using PolicyMatch.Rules.Evaluation;
 
@@ -20,29 +19,44 @@ public sealed class ProfileFacts
     /// <summary>GB/T 2260 codes the API accepts for <c>district</c>, normalised to names so rules compare names.</summary>
     private static readonly Dictionary<string, string> DistrictCodes = new(StringComparer.Ordinal)
     {
-        ["110101"] = "东城区", ["110102"] = "西城区", ["110105"] = "朝阳区", ["110106"] = "丰台区",
-        ["110107"] = "石景山区", ["110108"] = "海淀区", ["110109"] = "门头沟区", ["110111"] = "房山区",
-        ["110112"] = "通州区", ["110113"] = "顺义区", ["110114"] = "昌平区", ["110115"] = "大兴区",
-        ["110116"] = "怀柔区", ["110117"] = "平谷区", ["110118"] = "密云区", ["110119"] = "延庆区",
-        ["120000"] = "天津市", ["130000"] = "河北省",
+        ["110101"] = "东城区",
+        ["110102"] = "西城区",
+        ["110105"] = "朝阳区",
+        ["110106"] = "丰台区",
+        ["110107"] = "石景山区",
+        ["110108"] = "海淀区",
+        ["110109"] = "门头沟区",
+        ["110111"] = "房山区",
+        ["110112"] = "通州区",
+        ["110113"] = "顺义区",
+        ["110114"] = "昌平区",
+        ["110115"] = "大兴区",
+        ["110116"] = "怀柔区",
+        ["110117"] = "平谷区",
+        ["110118"] = "密云区",
+        ["110119"] = "延庆区",
+        ["120000"] = "天津市",
+        ["130000"] = "河北省",
     };
 
     private static readonly HashSet<string> Beijing = new(Facts.BeijingDistricts, StringComparer.Ordinal);
 
     private readonly MissingSet[] _missing;
     private readonly Dictionary<string, Val>? _extras;
-    private Val? _root;
+    // A reference, so the lazy initialisation is atomic across threads (a Val? field could be read torn).
+    private Dictionary<string, Val>? _root;
 
-    private ProfileFacts(DateOnly asOf, Val[] plain, MissingSet[] missing, Dictionary<string, Val>? extras)
+    private ProfileFacts(DateOnly asOf, Val[] plain, MissingSet[] missing, Dictionary<string, Val>? extras, long vocabularyGeneration)
     {
         AsOf = asOf;
+        VocabularyGeneration = vocabularyGeneration;
         Plain = plain;
         _missing = missing;
         _extras = extras;
-        Kleene = new Val[plain.Length];
+        Fast = new FastSlot[plain.Length];
         for (var i = 0; i < plain.Length; i++)
         {
-            Kleene[i] = plain[i].Kind == Kind.Null ? Val.Unknown(missing[i]) : plain[i];
+            Fast[i] = FastSlot.From(plain[i]);
         }
     }
 
@@ -75,18 +89,27 @@ public sealed class ProfileFacts
     /// <summary>Slot values as plain JsonLogic reads them; unknown facts are <see cref="Val.Absent"/>.</summary>
     internal Val[] Plain { get; }
 
-    /// <summary>Slot values for three-valued mode; unknown facts are Unknown carrying the public facts to supply.</summary>
-    internal Val[] Kleene { get; }
+    /// <summary>A slot as plain mode reads it, or for three-valued mode with unknown facts as Unknown carrying the public facts to supply.</summary>
+    internal Val Slot(int slot, bool kleene) =>
+        kleene && Plain[slot].Kind == Kind.Null ? Val.Unknown(_missing[slot]) : Plain[slot];
+
+    /// <summary>Rule constants registered before this generation are shared instances here (see Vocabulary).</summary>
+    internal long VocabularyGeneration { get; }
+
+    /// <summary>Slots as the compiled predicates read them (kinds of the three-valued view, integers as long).</summary>
+    internal FastSlot[] Fast { get; }
 
     /// <summary>For an unknown slot: the public facts to supply (the fact itself, or a derived fact's missing inputs).</summary>
     internal MissingSet MissingOf(int slot) => _missing[slot];
 
     /// <summary>All known facts (and extra names) as one object, for <c>{"var": ""}</c> and names outside the schema.</summary>
-    internal Val RootObject => _root ??= BuildRoot();
+    internal Val RootObject => Val.Object(_root ??= BuildRoot());
 
     public static ProfileFacts From(JsonObject profile, DateOnly asOf)
     {
         ArgumentNullException.ThrowIfNull(profile);
+        // Read the generation first: every constant registered before it is canonical in this profile.
+        var generation = Vocabulary.Generation;
         var n = FactSlots.Count;
         var plain = new Val[n];
         Array.Fill(plain, Val.Absent);
@@ -128,7 +151,15 @@ public sealed class ProfileFacts
         var techSme = d.TechSmeValid();
         var rank = d.SrdiRank();
         var inBeijing = d.InBeijing();
-        return new ProfileFacts(asOf, plain, missing, extras)
+
+        // Last, so every string in a slot (stated, normalised or derived) is the shared instance of an equal
+        // rule constant: compiled comparisons rely on it.
+        for (var i = 0; i < n; i++)
+        {
+            plain[i] = Canonical(plain[i]);
+        }
+
+        return new ProfileFacts(asOf, plain, missing, extras, generation)
         {
             AgeYears = age,
             SizeBand = band,
@@ -141,6 +172,30 @@ public sealed class ProfileFacts
             SrdiRank = rank,
             InBeijing = inBeijing,
         };
+    }
+
+    /// <summary>Short strings (and those in arrays) as the shared instances of rule constants, for reference compares.</summary>
+    private static Val Canonical(Val v)
+    {
+        if (v.Kind == Kind.String)
+        {
+            var c = Vocabulary.Canonical(v.Str);
+            return ReferenceEquals(c, v.Str) ? v : Val.String(c);
+        }
+
+        if (v.Kind == Kind.Array)
+        {
+            var items = v.Arr;
+            for (var i = 0; i < items.Length; i++)
+            {
+                if (items[i].Kind == Kind.String)
+                {
+                    items[i] = Val.String(Vocabulary.Canonical(items[i].Str));
+                }
+            }
+        }
+
+        return v;
     }
 
     /// <summary>A fact's value by name (public, derived or extra), or null when unknown.</summary>
@@ -165,7 +220,7 @@ public sealed class ProfileFacts
     /// <summary>The known facts, public and derived, as JSON (unknown facts are left out).</summary>
     public JsonObject ToJson() => (JsonObject)ValJson.ToNode(RootObject)!;
 
-    private Val BuildRoot()
+    private Dictionary<string, Val> BuildRoot()
     {
         var map = new Dictionary<string, Val>(StringComparer.Ordinal);
         for (var i = 0; i < Plain.Length; i++)
@@ -184,7 +239,7 @@ public sealed class ProfileFacts
             }
         }
 
-        return Val.Object(map);
+        return map;
     }
 
     /// <summary>
@@ -368,27 +423,17 @@ public sealed class ProfileFacts
         private void Mark(int slot, params ReadOnlySpan<int> inputs)
         {
             _slots[slot] = Val.Absent;
-            var names = new List<string>(inputs.Length);
-            ulong mask = 0;
+            ulong unusable = 0, all = 0;
             foreach (var i in inputs)
             {
+                all |= 1UL << i;
                 if (!Usable(i))
                 {
-                    names.Add(FactSlots.Names[i]);
-                    mask |= 1UL << i;
+                    unusable |= 1UL << i;
                 }
             }
 
-            if (names.Count == 0)
-            {
-                foreach (var i in inputs)
-                {
-                    names.Add(FactSlots.Names[i]);
-                    mask |= 1UL << i;
-                }
-            }
-
-            _missing[slot] = names.Count == 1 ? FactSlots.Self[FactSlots.IndexOf(names[0])] : new MissingSet([.. names], mask, true);
+            _missing[slot] = FactSlots.SetOf(unusable != 0 ? unusable : all);
         }
 
         /// <summary>Whether a public input is stated with a type its derived facts can use.</summary>
@@ -429,11 +474,32 @@ public sealed class ProfileFacts
                 return null;
             }
 
-            // "YYYY-MM-DD", also the date part of an ISO timestamp.
-            return DateOnly.TryParseExact(v.Str.AsSpan(0, 10), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
-                && (v.Str.Length == 10 || v.Str[10] == 'T')
-                ? d
-                : null;
+            // "YYYY-MM-DD", also the date part of an ISO timestamp. Parsed by hand: this runs for every profile.
+            var t = v.Str.AsSpan();
+            if (t[4] != '-' || t[7] != '-' || (t.Length > 10 && t[10] != 'T')
+                || !TryDigits(t[..4], out var y) || !TryDigits(t.Slice(5, 2), out var m) || !TryDigits(t.Slice(8, 2), out var day)
+                || y < 1 || m is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(y, m))
+            {
+                return null;
+            }
+
+            return new DateOnly(y, m, day);
+        }
+
+        private static bool TryDigits(ReadOnlySpan<char> s, out int value)
+        {
+            value = 0;
+            foreach (var c in s)
+            {
+                if (!char.IsAsciiDigit(c))
+                {
+                    return false;
+                }
+
+                value = (value * 10) + (c - '0');
+            }
+
+            return true;
         }
 
         private static int IndexOf(IReadOnlyList<string> list, string value)

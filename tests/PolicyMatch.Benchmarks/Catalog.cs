@@ -24,6 +24,20 @@ public static class Catalog
         return null;
     }
 
+    /// <summary>This project's folder (found from the binaries), for BenchmarkDotNet's artifacts.</summary>
+    public static string ProjectDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "PolicyMatch.Benchmarks.csproj")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+
     /// <summary>Every measure with criteria in seeds/measures; an empty list (and a message) when there are none.</summary>
     public static List<MeasureRuleSet> LoadSeeded(TextWriter? log = null)
     {

@@ -14,8 +14,6 @@ switch (args.FirstOrDefault())
         return SideBySide.Run(args[1]);
     case "generate" when args.Length >= 2:
         return SideBySide.Generate(args[1]);
-    case "scratch":
-        return Scratch.Run(args[1]);
     case "throughput":
         return Throughput.Run(
             args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000,
@@ -25,6 +23,7 @@ switch (args.FirstOrDefault())
         // project for it; in-process also keeps the whole run to a few minutes.
         var config = ManualConfig.Create(DefaultConfig.Instance)
             .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
+            .WithArtifactsPath(Path.Combine(Catalog.ProjectDirectory(), "BenchmarkDotNet.Artifacts"))
             .WithOptions(ConfigOptions.DisableOptimizationsValidator);
         BenchmarkSwitcher.FromAssembly(typeof(Workload).Assembly)
             .Run(args.Length == 0 ? ["--filter", "*"] : args, config);

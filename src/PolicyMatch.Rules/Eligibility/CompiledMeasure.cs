@@ -12,6 +12,7 @@ public sealed class CompiledMeasure
         Version = source.Version;
         Criteria = source.Criteria;
         Compiled = criteria;
+        Atoms = [.. criteria.Select(c => FastCompiler.ToAtom(c.Rule.KleenePred))];
     }
 
     public string MeasureId { get; }
@@ -21,6 +22,12 @@ public sealed class CompiledMeasure
     public IReadOnlyList<Criterion> Criteria { get; }
 
     internal CompiledCriterion[] Compiled { get; }
+
+    /// <summary>
+    /// The criteria's three-valued predicates as inline atoms, side by side for the evaluation loops: most
+    /// criteria are one fact-versus-constant condition, evaluated without a virtual call.
+    /// </summary>
+    internal Atom[] Atoms { get; }
 }
 
 /// <summary>
@@ -47,7 +54,8 @@ internal sealed class CompiledCriterion
 
     public CriterionEvaluation NotMetResult { get; }
 
-    public CriterionEvaluation Evaluate(ProfileFacts facts) => Rule.KleenePredicate(facts) switch
+    /// <summary>The result for the predicate's answer <paramref name="tri"/>.</summary>
+    public CriterionEvaluation Result(int tri, ProfileFacts facts) => tri switch
     {
         Tri.True => MetResult,
         Tri.False => NotMetResult,

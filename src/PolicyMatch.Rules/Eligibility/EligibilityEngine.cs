@@ -57,11 +57,13 @@ public sealed class EligibilityEngine
         ArgumentNullException.ThrowIfNull(measure);
         ArgumentNullException.ThrowIfNull(facts);
         var compiled = measure.Compiled;
+        var atoms = measure.Atoms;
+        var slots = facts.Fast;
         var results = new CriterionEvaluation[compiled.Length];
         int met = 0, notMet = 0, unknown = 0;
         for (var i = 0; i < compiled.Length; i++)
         {
-            var r = compiled[i].Evaluate(facts);
+            var r = compiled[i].Result(atoms[i].Eval(slots, facts), facts);
             results[i] = r;
             switch (r.Result)
             {
@@ -97,24 +99,18 @@ public sealed class EligibilityEngine
     {
         ArgumentNullException.ThrowIfNull(measure);
         ArgumentNullException.ThrowIfNull(facts);
-        int met = 0, notMet = 0, unknown = 0;
-        foreach (var c in measure.Compiled)
+        int met = 0, notMet = 0;
+        var slots = facts.Fast;
+        var atoms = measure.Atoms;
+        for (var i = 0; i < atoms.Length; i++)
         {
-            switch (c.Rule.KleenePredicate(facts))
-            {
-                case Evaluation.Tri.True:
-                    met++;
-                    break;
-                case Evaluation.Tri.False:
-                    notMet++;
-                    break;
-                default:
-                    unknown++;
-                    break;
-            }
+            var t = atoms[i].Eval(slots, facts);
+            met += t == Evaluation.Tri.True ? 1 : 0;
+            notMet += t == Evaluation.Tri.False ? 1 : 0;
         }
 
-        return new MeasureSummary(OutcomeOf(notMet, unknown), met, notMet, unknown, measure.Compiled.Length);
+        var unknown = atoms.Length - met - notMet;
+        return new MeasureSummary(OutcomeOf(notMet, unknown), met, notMet, unknown, atoms.Length);
     }
 
     /// <summary>The outcome only, stopping at the first criterion not met.</summary>
@@ -123,9 +119,11 @@ public sealed class EligibilityEngine
         ArgumentNullException.ThrowIfNull(measure);
         ArgumentNullException.ThrowIfNull(facts);
         var unknown = false;
-        foreach (var c in measure.Compiled)
+        var slots = facts.Fast;
+        var atoms = measure.Atoms;
+        for (var i = 0; i < atoms.Length; i++)
         {
-            var t = c.Rule.KleenePredicate(facts);
+            var t = atoms[i].Eval(slots, facts);
             if (t == Evaluation.Tri.False)
             {
                 return Outcome.NotEligible;

@@ -20,6 +20,12 @@ internal static class FactSlots
     /// <summary>The missing set naming just this fact.</summary>
     public static readonly MissingSet[] Self = [.. Names.Select((n, i) => new MissingSet([n], 1UL << i, true))];
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<ulong, MissingSet> Sets = new();
+
+    /// <summary>The missing set of the slots in <paramref name="mask"/>, in slot order; shared per mask.</summary>
+    public static MissingSet SetOf(ulong mask) => Sets.GetOrAdd(mask, static m =>
+        new MissingSet([.. Enumerable.Range(0, Names.Length).Where(i => (m & (1UL << i)) != 0).Select(i => Names[i])], m, true));
+
     public static int IndexOf(string name) => Index.TryGetValue(name, out var i) ? i : -1;
 
     public static readonly int District = IndexOf(Facts.District);

@@ -1,6 +1,4 @@
 using System.Collections.Frozen;
-using System.Linq.Expressions;
-using System.Reflection;
 using System.Runtime.CompilerServices;
 
 namespace PolicyMatch.Rules.Evaluation;
@@ -12,9 +10,6 @@ internal static class Tri
     public const int Unknown = 1;
     public const int True = 3;
 }
-
-/// <summary>A rule compiled for profiles: returns <see cref="Tri"/>.</summary>
-internal delegate int FactsPredicate(ProfileFacts facts);
 
 internal enum CmpOp
 {
@@ -29,273 +24,161 @@ internal enum CmpOp
 }
 
 /// <summary>
-/// Compiles a parsed rule over profile facts into one expression tree (from the parsed nodes, never from text),
-/// then to a delegate. Vars are fact slots read from an array; the common shapes (and/or/not/if, comparisons
-/// and <c>in</c> between a fact and a constant) become typed code with a fast path for the expected type and a
-/// call into <see cref="Js"/> for anything else, so unexpected values behave exactly as in the interpreter.
-/// Nodes without a specialisation are evaluated by the interpreter's closure for that subtree. Tests check both
-/// paths agree on generated rules and profiles.
+/// A rule compiled for profiles, evaluated for its truth (<see cref="Tri"/>). Each node is a small object whose
+/// code is shared by every rule of that shape and whose data (slot, bounds, constant) is its own, so a catalog of
+/// thousands of rules keeps one copy of the code in the instruction cache. (One expression-tree delegate per rule
+/// was measured 4× slower on 1,000 rules: each delegate is separate machine code.)
 /// </summary>
-internal sealed class FastCompiler
+internal abstract class Pred
 {
-    private static readonly FieldInfo KindField = typeof(Val).GetField(nameof(Val.Kind))!;
-    private static readonly FieldInfo NumField = typeof(Val).GetField(nameof(Val.Num))!;
-    private static readonly FieldInfo ObjField = typeof(Val).GetField(nameof(Val.Obj))!;
-    private static readonly MethodInfo StringEquals = typeof(string).GetMethod(nameof(string.Equals), [typeof(string), typeof(string)])!;
-    private static readonly MethodInfo AsString = typeof(Unsafe).GetMethod(nameof(Unsafe.As), 1, [typeof(object)])!.MakeGenericMethod(typeof(string));
-    private static readonly MethodInfo AsArray = typeof(Unsafe).GetMethod(nameof(Unsafe.As), 1, [typeof(object)])!.MakeGenericMethod(typeof(Val[]));
+    public abstract int Eval(FastSlot[] s, ProfileFacts f);
+}
 
-    private static readonly Expression T = Expression.Constant(Tri.True);
-    private static readonly Expression F = Expression.Constant(Tri.False);
-    private static readonly Expression U = Expression.Constant(Tri.Unknown);
+/// <summary>Compiles parsed nodes in a truth context into <see cref="Pred"/> trees.</summary>
+internal static class FastCompiler
+{
+    public static Pred Compile(Node root, bool kleene) => Truth(root, kleene);
 
-    private readonly ParameterExpression _facts = Expression.Parameter(typeof(ProfileFacts), "facts");
-    private readonly ParameterExpression _slots = Expression.Variable(typeof(Val[]), "slots");
-    private readonly bool _kleene;
-
-    private FastCompiler(bool kleene) => _kleene = kleene;
-
-    public static FactsPredicate Compile(Node root, bool kleene)
-    {
-        var c = new FastCompiler(kleene);
-        var body = Expression.Block(
-            typeof(int),
-            [c._slots],
-            Expression.Assign(c._slots, Expression.Property(c._facts, kleene ? nameof(ProfileFacts.Kleene) : nameof(ProfileFacts.Plain))),
-            c.Truth(root));
-        return Expression.Lambda<FactsPredicate>(body, "rule", [c._facts]).Compile();
-    }
-
-    // ------------------------------------------------------------------ truth context (returns Tri)
-
-    private Expression Truth(Node node)
+    private static Pred Truth(Node node, bool k)
     {
         switch (node)
         {
             case LiteralNode lit:
-                return Js.Truthy(lit.Value) ? T : F;
+                return Js.Truthy(lit.Value) ? ConstPred.True : ConstPred.False;
             case OpNode op:
                 switch (op.Name)
                 {
                     case "and":
-                        return And(op.Args, 0);
+                        return op.Args.Length == 1 ? Truth(op.Args[0], k) : new AtomAndPred([.. op.Args.Select(a => ToAtom(a, k)).OrderBy(a => a.Code)]);
                     case "or":
-                        return Or(op.Args, 0);
+                        return op.Args.Length == 1 ? Truth(op.Args[0], k) : new AtomOrPred([.. op.Args.Select(a => ToAtom(a, k)).OrderBy(a => a.Code)]);
                     case "!":
-                        return Not(Truth(op.Args[0]));
+                        return new NotPred(Truth(op.Args[0], k));
                     case "!!":
-                        return Truth(op.Args[0]);
+                        return Truth(op.Args[0], k);
                     case "if" or "?:":
-                        return If(op.Args, 0);
+                        return new IfPred([.. op.Args.Select(a => Truth(a, k))]);
                     case "==":
-                        return Compare(CmpOp.Eq, op.Args[0], op.Args[1]);
+                        return Compare(CmpOp.Eq, op, op.Args[0], op.Args[1], k);
                     case "===":
-                        return Compare(CmpOp.StrictEq, op.Args[0], op.Args[1]);
+                        return Compare(CmpOp.StrictEq, op, op.Args[0], op.Args[1], k);
                     case "!=":
-                        return Compare(CmpOp.Ne, op.Args[0], op.Args[1]);
+                        return Compare(CmpOp.Ne, op, op.Args[0], op.Args[1], k);
                     case "!==":
-                        return Compare(CmpOp.StrictNe, op.Args[0], op.Args[1]);
+                        return Compare(CmpOp.StrictNe, op, op.Args[0], op.Args[1], k);
                     case ">":
-                        return Compare(CmpOp.Gt, op.Args[0], op.Args[1]);
+                        return Compare(CmpOp.Gt, op, op.Args[0], op.Args[1], k);
                     case ">=":
-                        return Compare(CmpOp.Ge, op.Args[0], op.Args[1]);
-                    case "<":
-                        return op.Args.Length == 2
-                            ? Compare(CmpOp.Lt, op.Args[0], op.Args[1])
-                            : Between(CmpOp.Lt, op.Args);
-                    case "<=":
-                        return op.Args.Length == 2
-                            ? Compare(CmpOp.Le, op.Args[0], op.Args[1])
-                            : Between(CmpOp.Le, op.Args);
-                    case "in":
-                        return In(op.Args[0], op.Args[1]);
-                    case "var" when SlotOf(op) is { } slot:
+                        return Compare(CmpOp.Ge, op, op.Args[0], op.Args[1], k);
+                    case "<" or "<=":
                         {
-                            // Booleans are the common case; anything else goes through JsonLogic truthiness.
-                            var kind = KindOf(slot);
-                            return Expression.Condition(
-                                Expression.Equal(kind, Expression.Constant(Kind.True)),
-                                T,
-                                Expression.Condition(
-                                    Expression.Equal(kind, Expression.Constant(Kind.False)),
-                                    F,
-                                    Expression.Call(Rt.Method(nameof(Rt.TruthOf)), Slot(slot))));
+                            var cmp = op.Name == "<" ? CmpOp.Lt : CmpOp.Le;
+                            if (op.Args.Length == 2)
+                            {
+                                return Compare(cmp, op, op.Args[0], op.Args[1], k);
+                            }
+
+                            var halves = new AndPred([Compare(cmp, op, op.Args[0], op.Args[1], k), Compare(cmp, op, op.Args[1], op.Args[2], k)]);
+                            return BetweenRange(cmp, op.Args, halves) ?? (Pred)halves;
                         }
+
+                    case "in":
+                        return In(op, k);
+                    case "var" when SlotOf(op) is { } slot:
+                        return new SlotTruthPred(slot, k);
                 }
 
                 break;
         }
 
-        return Expression.Call(Rt.Method(nameof(Rt.TruthOf)), Value(node));
+        return new InterpretedPred(Interpreter.Instance.Compile(node), k);
     }
 
-    /// <summary>Kleene AND, short-circuiting on the first false: t1 == F ? F : t1 &amp; (rest).</summary>
-    private Expression And(Node[] args, int i)
-    {
-        var first = Truth(args[i]);
-        if (i == args.Length - 1)
-        {
-            return first;
-        }
+    /// <summary>
+    /// A child of and/or as an inline atom: fact-versus-constant conditions become a struct the loop in
+    /// <see cref="AtomAndPred"/> evaluates without a call; anything else is a nested predicate.
+    /// </summary>
+    private static Atom ToAtom(Node node, bool k) => ToAtom(Truth(node, k));
 
-        var rest = And(args, i + 1);
-        var t = Expression.Variable(typeof(int));
-        return Expression.Block(
-            typeof(int),
-            [t],
-            Expression.Condition(
-                Expression.Equal(Expression.Assign(t, first), F),
-                F,
-                _kleene ? Expression.And(t, rest) : rest));
+    /// <summary>A compiled predicate as an inline atom (see <see cref="ToAtom(Node, bool)"/>).</summary>
+    public static Atom ToAtom(Pred pred)
+    {
+        return pred switch
+        {
+            RangePred r => Atom.Range(r.Slot, r.Low, r.High, r.Negate, pred),
+            StringEqPred e => new Atom { Code = AtomCode.StringEq, Slot = e.SlotIndex, Ref = e.Value, Generation = e.Generation, Negate = !e.Positive, Fallback = pred },
+            BoolEqPred b => new Atom { Code = AtomCode.BoolIs, Slot = b.SlotIndex, Negate = !b.Positive ^ (b.Value == Kind.False), Fallback = pred },
+            SlotTruthPred t => new Atom { Code = AtomCode.BoolIs, Slot = t.Slot, Fallback = pred },
+            StringInSlotArrayPred a => new Atom { Code = AtomCode.StringInArray, Slot = a.Slot, Ref = a.Value, Generation = a.Generation, Fallback = pred },
+            _ => new Atom { Code = AtomCode.Nested, Fallback = pred },
+        };
     }
 
-    /// <summary>Kleene OR, short-circuiting on the first true: t1 == T ? T : t1 | (rest).</summary>
-    private Expression Or(Node[] args, int i)
+    /// <summary>A comparison; specialised when one side is a fact and the other a constant.</summary>
+    private static Pred Compare(CmpOp op, OpNode whole, Node a, Node b, bool k)
     {
-        var first = Truth(args[i]);
-        if (i == args.Length - 1)
-        {
-            return first;
-        }
-
-        var rest = Or(args, i + 1);
-        var t = Expression.Variable(typeof(int));
-        return Expression.Block(
-            typeof(int),
-            [t],
-            Expression.Condition(
-                Expression.Equal(Expression.Assign(t, first), T),
-                T,
-                _kleene ? Expression.Or(t, rest) : rest));
-    }
-
-    private Expression Not(Expression inner)
-    {
-        if (!_kleene)
-        {
-            return Expression.Subtract(T, inner);
-        }
-
-        var t = Expression.Variable(typeof(int));
-        return Expression.Block(
-            typeof(int),
-            [t],
-            Expression.Condition(Expression.Equal(Expression.Assign(t, inner), U), U, Expression.Subtract(T, t)));
-    }
-
-    /// <summary>if: the truth of the chosen branch; an unknown condition makes it unknown.</summary>
-    private Expression If(Node[] args, int i)
-    {
-        if (i >= args.Length)
-        {
-            return F; // no branch taken: null
-        }
-
-        if (i == args.Length - 1)
-        {
-            return Truth(args[i]);
-        }
-
-        var t = Expression.Variable(typeof(int));
-        Expression chosen = Expression.Condition(
-            Expression.Equal(t, T),
-            Truth(args[i + 1]),
-            If(args, i + 2));
-        if (_kleene)
-        {
-            chosen = Expression.Condition(Expression.Equal(t, U), U, chosen);
-        }
-
-        return Expression.Block(typeof(int), [t], Expression.Assign(t, Truth(args[i])), chosen);
-    }
-
-    /// <summary>a &lt; b &lt; c: the Kleene AND of both comparisons (b is a pure expression, so reading it twice is safe).</summary>
-    private Expression Between(CmpOp op, Node[] args)
-    {
-        var t = Expression.Variable(typeof(int));
-        var second = Compare(op, args[1], args[2]);
-        return Expression.Block(
-            typeof(int),
-            [t],
-            Expression.Condition(
-                Expression.Equal(Expression.Assign(t, Compare(op, args[0], args[1])), F),
-                F,
-                _kleene ? Expression.And(t, second) : second));
-    }
-
-    private Expression Compare(CmpOp op, Node a, Node b)
-    {
-        // Put the fact on the left: 5 < x is x > 5.
         if (a is LiteralNode && SlotOf(b) is not null)
         {
             (a, b) = (b, a);
             op = Mirror(op);
         }
 
-        if (SlotOf(a) is { } slot && b is LiteralNode lit)
+        if (SlotOf(a) is { } slot && b is LiteralNode { Value: var c })
         {
-            var slow = Expression.Call(
-                Rt.Method(nameof(Rt.Compare)),
-                Expression.Constant(op),
-                Slot(slot),
-                Expression.Constant(lit.Value),
-                Expression.Constant(_kleene));
-            var kind = KindOf(slot);
-            var v = lit.Value;
-            switch (v.Kind)
+            if (AsLong(c) is { } n)
             {
-                case Kind.Number:
-                    {
-                        var num = Expression.Field(SlotRef(slot), NumField);
-                        var c = Expression.Constant(v.Num);
-                        Expression test = op switch
-                        {
-                            CmpOp.Eq or CmpOp.StrictEq => Expression.Equal(num, c),
-                            CmpOp.Ne or CmpOp.StrictNe => Expression.NotEqual(num, c),
-                            CmpOp.Lt => Expression.LessThan(num, c),
-                            CmpOp.Le => Expression.LessThanOrEqual(num, c),
-                            CmpOp.Gt => Expression.GreaterThan(num, c),
-                            _ => Expression.GreaterThanOrEqual(num, c),
-                        };
-                        return Expression.Condition(
-                            Expression.Equal(kind, Expression.Constant(Kind.Number)),
-                            Expression.Condition(test, T, F),
-                            slow);
-                    }
+                // Every integer comparison is a range test: x >= n is [n, max], x < n is [min, n - 1], x != n is not [n, n].
+                var slow = new SlotConstPred(slot, c, op, k);
+                return op switch
+                {
+                    CmpOp.Eq or CmpOp.StrictEq => new RangePred(slot, n, n, false, slow),
+                    CmpOp.Ne or CmpOp.StrictNe => new RangePred(slot, n, n, true, slow),
+                    CmpOp.Lt => new RangePred(slot, long.MinValue, n - 1, false, slow),
+                    CmpOp.Le => new RangePred(slot, long.MinValue, n, false, slow),
+                    CmpOp.Gt => new RangePred(slot, n + 1, long.MaxValue, false, slow),
+                    _ => new RangePred(slot, n, long.MaxValue, false, slow),
+                };
+            }
 
-                case Kind.String when op is CmpOp.Eq or CmpOp.StrictEq or CmpOp.Ne or CmpOp.StrictNe:
-                    {
-                        var equal = Expression.Call(
-                            StringEquals,
-                            Expression.Call(AsString, Expression.Field(SlotRef(slot), ObjField)),
-                            Expression.Constant(v.Str));
-                        var positive = op is CmpOp.Eq or CmpOp.StrictEq;
-                        return Expression.Condition(
-                            Expression.Equal(kind, Expression.Constant(Kind.String)),
-                            Expression.Condition(equal, positive ? T : F, positive ? F : T),
-                            slow);
-                    }
+            if (c.Kind == Kind.String && op is CmpOp.Eq or CmpOp.StrictEq or CmpOp.Ne or CmpOp.StrictNe)
+            {
+                return new StringEqPred(slot, c.Str, positive: op is CmpOp.Eq or CmpOp.StrictEq, c, op, k);
+            }
 
-                case Kind.True or Kind.False when op is CmpOp.Eq or CmpOp.StrictEq or CmpOp.Ne or CmpOp.StrictNe:
-                    {
-                        var positive = op is CmpOp.Eq or CmpOp.StrictEq;
-                        var other = v.Kind == Kind.True ? Kind.False : Kind.True;
-                        return Expression.Condition(
-                            Expression.Equal(kind, Expression.Constant(v.Kind)),
-                            positive ? T : F,
-                            Expression.Condition(
-                                Expression.Equal(kind, Expression.Constant(other)),
-                                positive ? F : T,
-                                slow));
-                    }
+            if (c.Kind is Kind.True or Kind.False && op is CmpOp.Eq or CmpOp.StrictEq or CmpOp.Ne or CmpOp.StrictNe)
+            {
+                var positive = op is CmpOp.Eq or CmpOp.StrictEq;
+                return new BoolEqPred(slot, c.Kind, positive, c, op, k);
+            }
 
-                default:
-                    return slow;
+            return new SlotConstPred(slot, c, op, k);
+        }
+
+        // Anything else is interpreted (for a between form, this half of it).
+        return new InterpretedPred(Interpreter.Instance.Compile(whole.Args.Length == 2 ? whole : Pair(whole, a, b)), k);
+    }
+
+    /// <summary>lo &lt; fact &lt; hi with integer constants: one range check ([lo+1, hi-1], or [lo, hi] for &lt;=).</summary>
+    private static Pred? BetweenRange(CmpOp cmp, Node[] args, Pred halves)
+    {
+        if (args[0] is LiteralNode { Value: var lo } && SlotOf(args[1]) is { } slot && args[2] is LiteralNode { Value: var hi }
+            && AsLong(lo) is { } l && AsLong(hi) is { } h && l > long.MinValue && h < long.MaxValue)
+        {
+            var (low, high) = cmp == CmpOp.Lt ? (l + 1, h - 1) : (l, h);
+            if (low <= high)
+            {
+                return new RangePred(slot, low, high, negate: false, halves);
             }
         }
 
-        return Expression.Call(Rt.Method(nameof(Rt.Compare)), Expression.Constant(op), Value(a), Value(b), Expression.Constant(_kleene));
+        return null;
     }
+
+    private static long? AsLong(in Val v) =>
+        v.Kind == Kind.Number && decimal.IsInteger(v.Num) && v.Num > long.MinValue && v.Num < long.MaxValue ? (long)v.Num : null;
+
+    /// <summary>A two-argument comparison node for one half of a between form.</summary>
+    private static OpNode Pair(OpNode between, Node a, Node b) => new(between.Path, between.Op, [a, b]);
 
     private static CmpOp Mirror(CmpOp op) => op switch
     {
@@ -306,92 +189,22 @@ internal sealed class FastCompiler
         _ => op,
     };
 
-    private Expression In(Node needle, Node haystack)
+    private static Pred In(OpNode op, bool k)
     {
-        var slow = Expression.Call(Rt.Method(nameof(Rt.In)), Value(needle), Value(haystack), Expression.Constant(_kleene));
-
-        // "医药健康" in focus_areas
+        var (needle, haystack) = (op.Args[0], op.Args[1]);
         if (needle is LiteralNode { Value.Kind: Kind.String } lit && SlotOf(haystack) is { } arrSlot)
         {
-            return Expression.Condition(
-                Expression.Equal(KindOf(arrSlot), Expression.Constant(Kind.Array)),
-                Expression.Condition(
-                    Expression.Call(
-                        Rt.Method(nameof(Rt.ArrayHasString)),
-                        Expression.Call(AsArray, Expression.Field(SlotRef(arrSlot), ObjField)),
-                        Expression.Constant(lit.Value.Str)),
-                    T,
-                    F),
-                slow);
+            return new StringInSlotArrayPred(arrSlot, lit.Value.Str, lit.Value, k);
         }
 
-        // district in ["海淀区", "昌平区"]
         if (SlotOf(needle) is { } strSlot && haystack is LiteralNode { Value.Kind: Kind.Array } list
             && list.Value.Arr.All(v => v.Kind == Kind.String))
         {
-            var set = list.Value.Arr.Select(v => v.Str).ToFrozenSet(StringComparer.Ordinal);
-            return Expression.Condition(
-                Expression.Equal(KindOf(strSlot), Expression.Constant(Kind.String)),
-                Expression.Condition(
-                    Expression.Call(
-                        Expression.Constant(set),
-                        typeof(FrozenSet<string>).GetMethod(nameof(FrozenSet<string>.Contains))!,
-                        Expression.Call(AsString, Expression.Field(SlotRef(strSlot), ObjField))),
-                    T,
-                    F),
-                slow);
+            return new SlotInStringSetPred(strSlot, list.Value, k);
         }
 
-        return slow;
+        return new InterpretedPred(Interpreter.Instance.Compile(op), k);
     }
-
-    // ------------------------------------------------------------------ value context (returns Val)
-
-    private Expression Value(Node node)
-    {
-        switch (node)
-        {
-            case LiteralNode lit:
-                return Expression.Constant(lit.Value);
-            case OpNode op:
-                switch (op.Name)
-                {
-                    case "var" when SlotOf(op) is { } slot:
-                        return Slot(slot);
-                    case "==" or "===" or "!=" or "!==" or ">" or ">=" or "<" or "<=" or "!" or "!!" or "in":
-                        return Expression.Call(Rt.Method(nameof(Rt.FromTri)), Truth(op));
-                    case "+":
-                        return Fold(op.Args, Expression.Constant(Val.Zero), nameof(Rt.Plus));
-                    case "*" when op.Args.Length > 1:
-                        return Fold(op.Args[1..], Value(op.Args[0]), nameof(Rt.Times));
-                    case "-" when op.Args.Length == 2:
-                        return Expression.Call(Rt.Method(nameof(Rt.Minus)), Value(op.Args[0]), Value(op.Args[1]));
-                    case "/":
-                        return Expression.Call(Rt.Method(nameof(Rt.Divide)), Value(op.Args[0]), Value(op.Args[1]));
-                    case "%":
-                        return Expression.Call(Rt.Method(nameof(Rt.Remainder)), Value(op.Args[0]), Value(op.Args[1]));
-                }
-
-                break;
-        }
-
-        // Everything else: the interpreter's closure for this subtree, in the same mode.
-        var eval = Interpreter.Instance.Compile(node);
-        return Expression.Call(Rt.Method(nameof(Rt.Interpret)), Expression.Constant(eval), _facts, Expression.Constant(_kleene));
-    }
-
-    private Expression Fold(Node[] args, Expression seed, string method)
-    {
-        var acc = seed;
-        foreach (var a in args)
-        {
-            acc = Expression.Call(Rt.Method(method), acc, Value(a));
-        }
-
-        return acc;
-    }
-
-    // ------------------------------------------------------------------ slots
 
     /// <summary>The slot of <c>{"var": "fact"}</c> with a constant one-segment path naming a schema fact and no default.</summary>
     private static int? SlotOf(Node node)
@@ -407,30 +220,348 @@ internal sealed class FastCompiler
 
         return null;
     }
-
-    private Expression SlotRef(int slot) => Expression.ArrayAccess(_slots, Expression.Constant(slot));
-
-    private Expression Slot(int slot) => SlotRef(slot);
-
-    private Expression KindOf(int slot) => Expression.Field(SlotRef(slot), KindField);
 }
 
-/// <summary>Runtime helpers the compiled trees call for everything off the fast path.</summary>
-internal static class Rt
+// ---------------------------------------------------------------------- logic
+
+internal sealed class ConstPred(int value) : Pred
 {
-    public static MethodInfo Method(string name) =>
-        typeof(Rt).GetMethod(name, BindingFlags.Public | BindingFlags.Static)!;
+    public static readonly ConstPred True = new(Tri.True);
+    public static readonly ConstPred False = new(Tri.False);
 
-    public static int TruthOf(Val v) => v.Kind == Kind.Unknown ? Tri.Unknown : Js.Truthy(v) ? Tri.True : Tri.False;
+    public override int Eval(FastSlot[] s, ProfileFacts f) => value;
+}
 
-    public static Val FromTri(int t) => t switch
+/// <summary>Kleene AND (bitwise &amp; on <see cref="Tri"/>), stopping at the first false.</summary>
+internal sealed class AndPred(Pred[] items) : Pred
+{
+    public override int Eval(FastSlot[] s, ProfileFacts f)
     {
-        Tri.True => Val.True,
-        Tri.False => Val.False,
-        _ => Val.UnknownNoInfo,
+        var r = Tri.True;
+        foreach (var p in items)
+        {
+            var t = p.Eval(s, f);
+            if (t == Tri.False)
+            {
+                return Tri.False;
+            }
+
+            r &= t;
+        }
+
+        return r;
+    }
+}
+
+internal sealed class NotPred(Pred inner) : Pred
+{
+    public override int Eval(FastSlot[] s, ProfileFacts f)
+    {
+        var t = inner.Eval(s, f);
+        return t == Tri.Unknown ? Tri.Unknown : Tri.True - t;
+    }
+}
+
+/// <summary>if / ?: in a truth context: the truth of the branch taken; an unknown condition is unknown.</summary>
+internal sealed class IfPred(Pred[] args) : Pred
+{
+    public override int Eval(FastSlot[] s, ProfileFacts f)
+    {
+        var i = 0;
+        for (; i < args.Length - 1; i += 2)
+        {
+            var c = args[i].Eval(s, f);
+            if (c == Tri.Unknown)
+            {
+                return Tri.Unknown;
+            }
+
+            if (c == Tri.True)
+            {
+                return args[i + 1].Eval(s, f);
+            }
+        }
+
+        return i == args.Length - 1 ? args[i].Eval(s, f) : Tri.False;
+    }
+}
+
+/// <summary>Any subtree without a specialisation: the interpreter's closure, reduced to its truth.</summary>
+internal sealed class InterpretedPred(Eval eval, bool kleene) : Pred
+{
+    public override int Eval(FastSlot[] s, ProfileFacts f) => Rt.TruthOf(eval(new Scope(default, f, kleene)));
+}
+
+// ---------------------------------------------------------------------- facts against constants
+
+/// <summary>
+/// Base of the fact-versus-constant predicates: the fast path handles the expected type; anything else
+/// (unknown, null, a value of another type) takes <see cref="Slow"/>, which is the interpreter's semantics.
+/// </summary>
+internal abstract class SlotPred(int slot, Val constant, CmpOp op, bool kleene) : Pred
+{
+    protected readonly int Slot = slot;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    protected int Slow(ProfileFacts f) =>
+        Rt.Compare(op, f.Slot(Slot, kleene), constant, kleene);
+}
+
+internal sealed class SlotConstPred(int slot, Val constant, CmpOp op, bool kleene) : SlotPred(slot, constant, op, kleene)
+{
+    public override int Eval(FastSlot[] s, ProfileFacts f) => Slow(f);
+}
+
+/// <summary>
+/// fact in [low, high]: every comparison of an integer fact with an integer constant, and the between forms.
+/// One unsigned compare, no branch on the operator. Non-integer values take the exact slow path.
+/// </summary>
+internal sealed class RangePred(int slot, long low, long high, bool negate, Pred slow) : Pred
+{
+    private readonly ulong _width = unchecked((ulong)(high - low));
+
+    public int Slot => slot;
+
+    public long Low => low;
+
+    public long High => high;
+
+    public bool Negate => negate;
+
+    public override int Eval(FastSlot[] s, ProfileFacts f)
+    {
+        ref var x = ref s[slot];
+        return x.IsInt ? ((unchecked((ulong)(x.Int - low)) <= _width) ^ negate ? Tri.True : Tri.False) : slow.Eval(s, f);
+    }
+}
+
+internal enum AtomCode : byte
+{
+    Range,
+    StringEq,
+    BoolIs,
+    StringInArray,
+    Nested,
+}
+
+/// <summary>One condition of an and/or, inline in an array so the loop touches one cache line per condition.</summary>
+internal struct Atom
+{
+    public AtomCode Code;
+    public bool Negate;
+    public int Slot;
+    public long Low;
+    public ulong Width;
+    public object? Ref;
+
+    /// <summary>For string atoms: the vocabulary generation of <see cref="Ref"/> (see <see cref="Vocabulary"/>).</summary>
+    public long Generation;
+
+    /// <summary>The full predicate: the slow path, and the whole evaluation for <see cref="AtomCode.Nested"/>.</summary>
+    public Pred Fallback;
+
+    public static Atom Range(int slot, long low, long high, bool negate, Pred fallback) => new()
+    {
+        Code = AtomCode.Range,
+        Slot = slot,
+        Low = low,
+        Width = unchecked((ulong)(high - low)),
+        Negate = negate,
+        Fallback = fallback,
     };
 
-    public static int Compare(CmpOp op, Val a, Val b, bool kleene)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly int Eval(FastSlot[] s, ProfileFacts f)
+    {
+        ref var x = ref s[Slot];
+        switch (Code)
+        {
+            case AtomCode.Range:
+                if (x.IsInt)
+                {
+                    return (unchecked((ulong)(x.Int - Low)) <= Width) ^ Negate ? Tri.True : Tri.False;
+                }
+
+                break;
+            case AtomCode.StringEq:
+                if (x.Kind == Kind.String)
+                {
+                    return Rt.SameString(x.Obj, Unsafe.As<string>(Ref)!, Generation, f) ^ Negate ? Tri.True : Tri.False;
+                }
+
+                break;
+            case AtomCode.BoolIs:
+                if (x.Kind is Kind.True or Kind.False)
+                {
+                    return (x.Kind == Kind.True) ^ Negate ? Tri.True : Tri.False;
+                }
+
+                break;
+            case AtomCode.StringInArray:
+                if (x.Kind == Kind.Array)
+                {
+                    return Rt.HasString(Unsafe.As<Val[]>(x.Obj)!, Unsafe.As<string>(Ref)!, Generation, f) ? Tri.True : Tri.False;
+                }
+
+                break;
+        }
+
+        return Fallback.Eval(s, f);
+    }
+}
+
+/// <summary>
+/// Kleene AND over inline atoms, stopping at the first false. The compiler sorts the atoms cheapest kind first
+/// (integer ranges, string equality, booleans, string membership, nested predicates): with thousands of
+/// different rules this keeps the branch pattern regular, and it is safe because conditions are pure and
+/// Kleene AND is commutative (measured: about 15% faster on the side-by-side workload than rule order).
+/// </summary>
+internal sealed class AtomAndPred(Atom[] atoms) : Pred
+{
+    public override int Eval(FastSlot[] s, ProfileFacts f)
+    {
+        var r = Tri.True;
+        for (var i = 0; i < atoms.Length; i++)
+        {
+            var t = atoms[i].Eval(s, f);
+            if (t == Tri.False)
+            {
+                return Tri.False;
+            }
+
+            r &= t;
+        }
+
+        return r;
+    }
+}
+
+/// <summary>Kleene OR over inline atoms (sorted like <see cref="AtomAndPred"/>), stopping at the first true.</summary>
+internal sealed class AtomOrPred(Atom[] atoms) : Pred
+{
+    public override int Eval(FastSlot[] s, ProfileFacts f)
+    {
+        var r = Tri.False;
+        for (var i = 0; i < atoms.Length; i++)
+        {
+            var t = atoms[i].Eval(s, f);
+            if (t == Tri.True)
+            {
+                return Tri.True;
+            }
+
+            r |= t;
+        }
+
+        return r;
+    }
+}
+
+internal sealed class StringEqPred(int slot, string value, bool positive, Val constant, CmpOp op, bool kleene)
+    : SlotPred(slot, constant, op, kleene)
+{
+    private readonly (string Value, long Generation) _canonical = Vocabulary.Register(value);
+
+    public int SlotIndex => Slot;
+
+    public string Value => _canonical.Value;
+
+    public long Generation => _canonical.Generation;
+
+    public bool Positive => positive;
+
+    public override int Eval(FastSlot[] s, ProfileFacts f)
+    {
+        ref var x = ref s[Slot];
+        if (x.Kind != Kind.String)
+        {
+            return Slow(f);
+        }
+
+        return Rt.SameString(x.Obj, _canonical.Value, _canonical.Generation, f) == positive ? Tri.True : Tri.False;
+    }
+}
+
+internal sealed class BoolEqPred(int slot, Kind value, bool positive, Val constant, CmpOp op, bool kleene)
+    : SlotPred(slot, constant, op, kleene)
+{
+    public int SlotIndex => Slot;
+
+    public Kind Value => value;
+
+    public bool Positive => positive;
+
+    public override int Eval(FastSlot[] s, ProfileFacts f)
+    {
+        var kind = s[Slot].Kind;
+        if (kind is not (Kind.True or Kind.False))
+        {
+            return Slow(f);
+        }
+
+        return (kind == value) == positive ? Tri.True : Tri.False;
+    }
+}
+
+/// <summary>A bare <c>{"var": "fact"}</c> as a condition: booleans directly, anything else by JsonLogic truthiness.</summary>
+internal sealed class SlotTruthPred(int slot, bool kleene) : Pred
+{
+    public int Slot => slot;
+
+    public override int Eval(FastSlot[] s, ProfileFacts f) => s[slot].Kind switch
+    {
+        Kind.True => Tri.True,
+        Kind.False => Tri.False,
+        _ => Rt.TruthOf(f.Slot(slot, kleene)),
+    };
+}
+
+/// <summary>"医药健康" in focus_areas.</summary>
+internal sealed class StringInSlotArrayPred(int slot, string value, Val constant, bool kleene) : Pred
+{
+    private readonly (string Value, long Generation) _canonical = Vocabulary.Register(value);
+
+    public int Slot => slot;
+
+    public string Value => _canonical.Value;
+
+    public long Generation => _canonical.Generation;
+
+    public override int Eval(FastSlot[] s, ProfileFacts f)
+    {
+        ref var x = ref s[slot];
+        if (x.Kind == Kind.Array)
+        {
+            return Rt.HasString(Unsafe.As<Val[]>(x.Obj)!, _canonical.Value, _canonical.Generation, f) ? Tri.True : Tri.False;
+        }
+
+        return Rt.In(constant, f.Slot(slot, kleene), kleene);
+    }
+}
+
+/// <summary>district in ["海淀区", "昌平区"].</summary>
+internal sealed class SlotInStringSetPred(int slot, Val list, bool kleene) : Pred
+{
+    private readonly FrozenSet<string> _set = list.Arr.Select(v => v.Str).ToFrozenSet(StringComparer.Ordinal);
+
+    public override int Eval(FastSlot[] s, ProfileFacts f)
+    {
+        ref var x = ref s[slot];
+        if (x.Kind == Kind.String)
+        {
+            return _set.Contains(Unsafe.As<string>(x.Obj)!) ? Tri.True : Tri.False;
+        }
+
+        return Rt.In(f.Slot(slot, kleene), list, kleene);
+    }
+}
+
+/// <summary>Helpers shared by the predicates' slow paths.</summary>
+internal static class Rt
+{
+    public static int TruthOf(in Val v) => v.Kind == Kind.Unknown ? Tri.Unknown : Js.Truthy(v) ? Tri.True : Tri.False;
+
+    public static int Compare(CmpOp op, in Val a, in Val b, bool kleene)
     {
         if (kleene && (a.IsUnknown || b.IsUnknown))
         {
@@ -451,21 +582,34 @@ internal static class Rt
         return r ? Tri.True : Tri.False;
     }
 
-    public static int In(Val a, Val b, bool kleene)
-    {
-        if (kleene && (a.IsUnknown || b.IsUnknown))
-        {
-            return Tri.Unknown;
-        }
+    /// <summary>
+    /// Whether a profile string equals a rule constant: the same instance is equal; a different instance is
+    /// different when the constant was in the vocabulary before the profile was built (the profile then holds
+    /// the shared instance of any string equal to it); otherwise compare the characters.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool SameString(object? value, string constant, long generation, ProfileFacts f) =>
+        ReferenceEquals(value, constant) || (generation >= f.VocabularyGeneration && string.Equals(Unsafe.As<string>(value), constant));
 
-        return Operators.In(a, b) ? Tri.True : Tri.False;
-    }
-
-    public static bool ArrayHasString(Val[] items, string s)
+    /// <summary>Whether an array holds a string equal to the constant (see <see cref="SameString"/>).</summary>
+    public static bool HasString(Val[] items, string constant, long generation, ProfileFacts f)
     {
         foreach (var item in items)
         {
-            if (item.Kind == Kind.String && string.Equals(item.Str, s))
+            if (ReferenceEquals(item.Obj, constant))
+            {
+                return true;
+            }
+        }
+
+        if (generation < f.VocabularyGeneration)
+        {
+            return false;
+        }
+
+        foreach (var item in items)
+        {
+            if (item.Kind == Kind.String && string.Equals(item.Str, constant))
             {
                 return true;
             }
@@ -474,20 +618,13 @@ internal static class Rt
         return false;
     }
 
-    public static Val Interpret(Eval eval, ProfileFacts facts, bool kleene) => eval(new Scope(default, facts, kleene));
+    public static int In(in Val a, in Val b, bool kleene)
+    {
+        if (kleene && (a.IsUnknown || b.IsUnknown))
+        {
+            return Tri.Unknown;
+        }
 
-    public static Val Plus(Val acc, Val x) =>
-        acc.IsUnknown || x.IsUnknown ? Val.UnknownNoInfo : Js.Add(Js.ParseFloat(acc), Js.ParseFloat(x));
-
-    public static Val Times(Val acc, Val x) =>
-        acc.IsUnknown || x.IsUnknown ? Val.UnknownNoInfo : Js.Multiply(Js.ParseFloat(acc), Js.ParseFloat(x));
-
-    public static Val Minus(Val a, Val b) =>
-        a.IsUnknown || b.IsUnknown ? Val.UnknownNoInfo : Js.Subtract(Js.ToNumber(a), Js.ToNumber(b));
-
-    public static Val Divide(Val a, Val b) =>
-        a.IsUnknown || b.IsUnknown ? Val.UnknownNoInfo : Js.Divide(Js.ToNumber(a), Js.ToNumber(b));
-
-    public static Val Remainder(Val a, Val b) =>
-        a.IsUnknown || b.IsUnknown ? Val.UnknownNoInfo : Js.Remainder(Js.ToNumber(a), Js.ToNumber(b));
+        return Operators.In(a, b) ? Tri.True : Tri.False;
+    }
 }

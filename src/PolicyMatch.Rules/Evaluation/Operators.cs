@@ -46,8 +46,6 @@ internal static class Operators
 
     public static OperatorDef? Find(string name) => Table.GetValueOrDefault(name);
 
-    public static IEnumerable<string> Names => Table.Keys;
-
     private static IEnumerable<OperatorDef> Build()
     {
         // Data access and control: special forms.

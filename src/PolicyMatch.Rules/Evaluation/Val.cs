@@ -26,7 +26,7 @@ internal enum Kind : byte
 /// <summary>
 /// One evaluated value. A struct so that evaluating a rule does not box: numbers live in <see cref="Num"/>,
 /// references (string, <c>Val[]</c>, <c>Dictionary&lt;string, Val&gt;</c>, boxed double, missing set) in <see cref="Obj"/>.
-/// Arrays and objects are never mutated once built, so sharing them is safe.
+/// Arrays and objects are never mutated once shared (ProfileFacts canonicalises its own fresh arrays before that).
 /// </summary>
 internal readonly struct Val
 {
@@ -46,8 +46,6 @@ internal readonly struct Val
     public static readonly Val False = new(Kind.False, 0m, null);
     public static readonly Val Zero = new(Kind.Number, 0m, null);
     public static readonly Val NaN = new(Kind.Float, 0m, double.NaN);
-    public static readonly Val EmptyString = new(Kind.String, 0m, "");
-    public static readonly Val UnknownNoInfo = new(Kind.Unknown, 0m, null);
 
     // Declared before Absent: static initialisers run in text order.
     private static readonly object AbsentMarker = new();
