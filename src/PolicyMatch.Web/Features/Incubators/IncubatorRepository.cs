@@ -1,5 +1,8 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Dapper;
 using PolicyMatch.Web.Features.Account;
+using PolicyMatch.Web.Features.Companies;
 using PolicyMatch.Web.Infrastructure.Data;
 
 namespace PolicyMatch.Web.Features.Incubators;
@@ -10,12 +13,51 @@ public sealed record IncubatorRow
     public string Name { get; init; } = "";
 }
 
-public sealed class IncubatorRepository(IDbConnectionFactory connections, TimeProvider clock)
+/// <summary>An incubator with how many tenants it has (the administrators' list).</summary>
+public sealed record IncubatorSummaryRow
+{
+    public long Id { get; init; }
+    public string Name { get; init; } = "";
+    public long Tenants { get; init; }
+}
+
+/// <summary>A tenant company as the incubator's pages list it.</summary>
+public sealed record TenantRow
+{
+    public long CompanyId { get; init; }
+    public string Name { get; init; } = "";
+    public string Uscc { get; init; } = "";
+    public string District { get; init; } = "";
+    public string ProfileJson { get; init; } = "{}";
+    public string UpdatedAt { get; init; } = "";
+    public string AddedAt { get; init; } = "";
+
+    public JsonObject Profile() => JsonNode.Parse(ProfileJson)!.AsObject();
+}
+
+public enum TenantAddOutcome
+{
+    /// <summary>A new company, created by the incubator (no owner until someone claims it).</summary>
+    Created,
+
+    /// <summary>The company was a tenant of this incubator already.</summary>
+    AlreadyTenant,
+}
+
+public sealed record TenantAdded(long CompanyId, string Name, string Uscc, TenantAddOutcome Outcome);
+
+public sealed class IncubatorRepository(IDbConnectionFactory connections, CompanyRepository companies, TimeProvider clock)
 {
     public async Task<IncubatorRow?> FindByNameAsync(string name, CancellationToken ct = default)
     {
         await using var db = await connections.OpenAsync(ct);
         return await db.QuerySingleOrDefaultAsync<IncubatorRow>("SELECT id, name FROM incubators WHERE name = @Name", new { Name = name.Trim() });
+    }
+
+    public async Task<IncubatorRow?> FindAsync(long id, CancellationToken ct = default)
+    {
+        await using var db = await connections.OpenAsync(ct);
+        return await db.QuerySingleOrDefaultAsync<IncubatorRow>("SELECT id, name FROM incubators WHERE id = @Id", new { Id = id });
     }
 
     /// <summary>Creates an incubator with its first advisor.</summary>
@@ -39,4 +81,150 @@ public sealed class IncubatorRepository(IDbConnectionFactory connections, TimePr
             WHERE a.user_id = @User ORDER BY i.id LIMIT 1
             """, new { User = userId });
     }
+
+    public async Task<bool> IsAdvisorOfAsync(long incubatorId, long userId, CancellationToken ct = default)
+    {
+        await using var db = await connections.OpenAsync(ct);
+        return await db.ExecuteScalarAsync<bool>(
+            "SELECT EXISTS (SELECT 1 FROM incubator_advisors WHERE incubator_id = @Incubator AND user_id = @User)",
+            new { Incubator = incubatorId, User = userId });
+    }
+
+    /// <summary>Every incubator with its tenant count, for administrators.</summary>
+    public async Task<IReadOnlyList<IncubatorSummaryRow>> AllAsync(CancellationToken ct = default)
+    {
+        await using var db = await connections.OpenAsync(ct);
+        return (await db.QueryAsync<IncubatorSummaryRow>("""
+            SELECT i.id, i.name, COUNT(t.company_id) AS tenants
+            FROM incubators i LEFT JOIN incubator_tenants t ON t.incubator_id = i.id
+            GROUP BY i.id, i.name ORDER BY i.name
+            """)).ToList();
+    }
+
+    // ---- tenants --------------------------------------------------------------------------------
+
+    private const string TenantColumns = """
+        c.id AS company_id, c.name, c.uscc, c.district, c.profile_json, c.updated_at, t.added_at
+        """;
+
+    public async Task<IReadOnlyList<TenantRow>> TenantsAsync(long incubatorId, CancellationToken ct = default)
+    {
+        await using var db = await connections.OpenAsync(ct);
+        return (await db.QueryAsync<TenantRow>($"""
+            SELECT {TenantColumns}
+            FROM incubator_tenants t JOIN companies c ON c.id = t.company_id
+            WHERE t.incubator_id = @Incubator
+            ORDER BY c.name, c.id
+            """, new { Incubator = incubatorId })).ToList();
+    }
+
+    public async Task<TenantRow?> TenantAsync(long incubatorId, long companyId, CancellationToken ct = default)
+    {
+        await using var db = await connections.OpenAsync(ct);
+        return await db.QuerySingleOrDefaultAsync<TenantRow>($"""
+            SELECT {TenantColumns}
+            FROM incubator_tenants t JOIN companies c ON c.id = t.company_id
+            WHERE t.incubator_id = @Incubator AND t.company_id = @Company
+            """, new { Incubator = incubatorId, Company = companyId });
+    }
+
+    /// <summary>
+    /// The codes among <paramref name="usccs"/> that belong to companies registered on the portal
+    /// and not already tenants of this incubator. An incubator may not take such a company on by
+    /// typing its code: the code is printed on every business licence, so knowing it proves nothing,
+    /// and a tenancy would open the company's data to the incubator's advisors.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> RegisteredElsewhereAsync(long incubatorId, IEnumerable<string> usccs, CancellationToken ct = default)
+    {
+        await using var db = await connections.OpenAsync(ct);
+        return (await db.QueryAsync<string>("""
+            SELECT c.uscc FROM companies c
+            WHERE c.uscc IN @Usccs
+              AND NOT EXISTS (SELECT 1 FROM incubator_tenants t WHERE t.company_id = c.id AND t.incubator_id = @Incubator)
+            """, new { Usccs = usccs.Distinct().ToList(), Incubator = incubatorId })).ToHashSet();
+    }
+
+    /// <summary>
+    /// Adds companies as tenants in one transaction — all of them or, on any failure, none. A
+    /// company whose USCC is new is created without an owner; one that is already this incubator's
+    /// tenant is left as it is. Callers check <see cref="RegisteredElsewhereAsync"/> first; a code
+    /// registered elsewhere that slips through (a race) aborts the whole transaction.
+    /// </summary>
+    public async Task<IReadOnlyList<TenantAdded>> AddTenantsAsync(
+        long incubatorId, IReadOnlyList<JsonObject> profiles, long advisorId, string action, CancellationToken ct = default)
+    {
+        await using var db = await connections.OpenAsync(ct);
+        await using var tx = await db.BeginTransactionAsync(ct);
+        var now = Stamp.Now(clock);
+        var added = new List<TenantAdded>(profiles.Count);
+        foreach (var profile in profiles)
+        {
+            var uscc = profile["uscc"]!.GetValue<string>();
+            // Insert first and read only on conflict: the unique index decides, not an earlier read.
+            var createdId = await companies.CreateAsync(profile, ownerId: null, ct, db, tx);
+            long companyId;
+            string name;
+            if (createdId is { } created)
+            {
+                companyId = created;
+                name = profile["name"]!.GetValue<string>();
+                // CreateAsync records the first profile version as nobody's (no owner); it was this advisor's.
+                await db.ExecuteAsync(
+                    "UPDATE profile_history SET changed_by = @Advisor WHERE company_id = @Company AND changed_by IS NULL",
+                    new { Advisor = advisorId, Company = companyId }, tx);
+            }
+            else
+            {
+                var existing = await db.QuerySingleAsync<(long Id, string Name)>(
+                    "SELECT id, name FROM companies WHERE uscc = @Uscc", new { Uscc = uscc }, tx);
+                (companyId, name) = existing;
+                var tenant = await db.ExecuteScalarAsync<bool>(
+                    "SELECT EXISTS (SELECT 1 FROM incubator_tenants WHERE incubator_id = @Incubator AND company_id = @Company)",
+                    new { Incubator = incubatorId, Company = companyId }, tx);
+                if (!tenant)
+                {
+                    throw new InvalidOperationException($"{uscc} is registered by another user or incubator; it cannot be linked without consent.");
+                }
+            }
+            var inserted = await db.ExecuteAsync("""
+                INSERT INTO incubator_tenants (incubator_id, company_id, added_at) VALUES (@Incubator, @Company, @Now)
+                ON CONFLICT (incubator_id, company_id) DO NOTHING
+                """, new { Incubator = incubatorId, Company = companyId, Now = now }, tx);
+            added.Add(new TenantAdded(companyId, name, uscc,
+                createdId is not null ? TenantAddOutcome.Created : TenantAddOutcome.AlreadyTenant));
+        }
+        await AuditAsync(db, tx, advisorId, now, action, incubatorId, new
+        {
+            created = added.Where(a => a.Outcome == TenantAddOutcome.Created).Select(a => a.CompanyId),
+            already_tenants = added.Where(a => a.Outcome == TenantAddOutcome.AlreadyTenant).Select(a => a.CompanyId),
+        });
+        await tx.CommitAsync(ct);
+        return added;
+    }
+
+    /// <summary>
+    /// Ends a tenancy. The company itself stays: it may have members of its own, and a profile
+    /// history that other pages show.
+    /// </summary>
+    public async Task<bool> RemoveTenantAsync(long incubatorId, long companyId, long advisorId, CancellationToken ct = default)
+    {
+        await using var db = await connections.OpenAsync(ct);
+        await using var tx = await db.BeginTransactionAsync(ct);
+        var removed = await db.ExecuteAsync(
+            "DELETE FROM incubator_tenants WHERE incubator_id = @Incubator AND company_id = @Company",
+            new { Incubator = incubatorId, Company = companyId }, tx);
+        if (removed == 0)
+        {
+            return false;
+        }
+        await AuditAsync(db, tx, advisorId, Stamp.Now(clock), "incubator.tenant_removed", incubatorId, new { company_id = companyId });
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    private static Task AuditAsync(System.Data.Common.DbConnection db, System.Data.Common.DbTransaction tx, long userId, string now, string action, long incubatorId, object details) =>
+        db.ExecuteAsync("""
+            INSERT INTO audit_log (at, user_id, action, entity, entity_id, details_json)
+            VALUES (@Now, @User, @Action, 'incubator', @Incubator, @Details)
+            """, new { Now = now, User = userId, Action = action, Incubator = incubatorId.ToString(System.Globalization.CultureInfo.InvariantCulture), Details = JsonSerializer.Serialize(details) }, tx);
 }
