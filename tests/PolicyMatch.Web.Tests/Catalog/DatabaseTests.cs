@@ -96,6 +96,28 @@ public sealed class DatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task A_restart_does_not_undo_what_an_administrator_did_to_a_seeded_measure()
+    {
+        await new MigrationRunner(_connections, NullLogger<MigrationRunner>.Instance).ApplyAsync();
+        await NewSeeder(Repo.Seeds).SeedAsync();
+        var seeds = Seeder.Read(Repo.Seeds);
+        var edited = seeds.Measures[0].Measure;
+        var retired = seeds.Measures[1].Measure;
+        await using (var db = await _connections.OpenAsync())
+        await using (var tx = await db.BeginTransactionAsync())
+        {
+            await _catalog.UpsertMeasureAsync(db, tx, edited with { Summary = "管理员修改的摘要" }, "000", "admin@example.org", publish: true);
+            await _catalog.SetStatusAsync(db, tx, retired.Id, "retired");
+            await tx.CommitAsync();
+        }
+
+        await NewSeeder(Repo.Seeds).SeedAsync();
+
+        Assert.Equal("管理员修改的摘要", (await _catalog.GetMeasureAsync(edited.Id))!.Summary);
+        Assert.Equal("retired", (await _catalog.GetMeasureAsync(retired.Id))!.Status);
+    }
+
+    [Fact]
     public async Task An_invalid_seed_file_stops_the_start_naming_the_file_and_path()
     {
         await new MigrationRunner(_connections, NullLogger<MigrationRunner>.Instance).ApplyAsync();

@@ -20,13 +20,18 @@ public sealed class Session(HttpClient client, long userId, string email) : IDis
         return await Html.ParseAsync(html);
     }
 
-    /// <summary>Reads the antiforgery token from the form on <paramref name="formPage"/> and posts the fields with it.</summary>
-    public async Task<HttpResponseMessage> PostFormAsync(string formPage, string action, IEnumerable<KeyValuePair<string, string>> fields)
+    /// <summary>
+    /// Reads the antiforgery token from the form with this action on <paramref name="formPage"/> and
+    /// posts the fields with it — so a form that forgot its token fails here. Tests of what an
+    /// attacker can do (posting to a form they were never shown) pass <paramref name="anyToken"/>
+    /// to borrow the session's token from any form on the page.
+    /// </summary>
+    public async Task<HttpResponseMessage> PostFormAsync(string formPage, string action, IEnumerable<KeyValuePair<string, string>> fields, bool anyToken = false)
     {
         var page = await PageAsync(formPage);
         var token = page.QuerySelector($"form[action='{action}'] input[name=__RequestVerificationToken]")?.GetAttribute("value")
-            ?? page.QuerySelector("input[name=__RequestVerificationToken]")?.GetAttribute("value")
-            ?? throw new InvalidOperationException($"no antiforgery token on {formPage}");
+            ?? (anyToken ? page.QuerySelector("input[name=__RequestVerificationToken]")?.GetAttribute("value") : null)
+            ?? throw new InvalidOperationException($"no antiforgery token in a form posting to {action} on {formPage}");
         return await Client.PostAsync(action, new FormUrlEncodedContent(fields.Append(new("__RequestVerificationToken", token))));
     }
 

@@ -91,6 +91,18 @@ public class AuthorizationMatrixTests(Portal portal) : IClassFixture<Portal>
         ("GET", "/incubator/{id:long}/matrix.csv", Gate.Advisors, "/incubator/1/matrix.csv"),
         ("GET", "/incubator/matrix.xlsx", Gate.Advisors, "/incubator/matrix.xlsx"),
         ("GET", "/incubator/{id:long}/matrix.xlsx", Gate.Advisors, "/incubator/1/matrix.xlsx"),
+        ("GET", "/admin", Gate.Admins, "/admin"),
+        ("GET", "/admin/audit", Gate.Admins, "/admin/audit"),
+        ("GET", "/admin/measures", Gate.Admins, "/admin/measures"),
+        ("GET", "/admin/measures/new", Gate.Admins, "/admin/measures/new"),
+        ("POST", "/admin/measures/new", Gate.Admins, "/admin/measures/new"),
+        ("GET", "/admin/measures/{id}/edit", Gate.Admins, "/admin/measures/{measure}/edit"),
+        ("POST", "/admin/measures/{id}/edit", Gate.Admins, "/admin/measures/{measure}/edit"),
+        ("GET", "/admin/measures/{id}/preview", Gate.Admins, "/admin/measures/{measure}/preview"),
+        ("POST", "/admin/measures/{id}/publish", Gate.Admins, "/admin/measures/{measure}/publish"),
+        ("POST", "/admin/measures/{id}/retire", Gate.Admins, "/admin/measures/{measure}/retire"),
+        ("GET", "/admin/measures/{id}/eligible.csv", Gate.Admins, "/admin/measures/{measure}/eligible.csv"),
+        ("GET", "/admin/measures/{id}/versions", Gate.Admins, "/admin/measures/{measure}/versions"),
         ("GET", "/openapi/{documentName}.json", Gate.Public, "/openapi/v1.json"),
     ];
 
@@ -141,7 +153,7 @@ public class AuthorizationMatrixTests(Portal portal) : IClassFixture<Portal>
                 var url = Fill(sample, company, measure);
                 var response = method == "GET"
                     ? await s.Client.GetAsync(url)
-                    : await s.PostFormAsync("/", url, [new("Name", "x"), new("Uscc", "x"), new("District", "昌平区")]);
+                    : await s.PostFormAsync("/", url, [new("Name", "x"), new("Uscc", "x"), new("District", "昌平区")], anyToken: true);
                 Assert.True(Denied(response), $"{role} {method} {url} ({gate}): {(int)response.StatusCode} {response.Headers.Location}");
                 Assert.DoesNotContain("别人家的公司", await response.Content.ReadAsStringAsync());
             }
@@ -199,7 +211,10 @@ public class AuthorizationMatrixTests(Portal portal) : IClassFixture<Portal>
         foreach (var (_, pattern, gate, sample) in Matrix.Where(m => m.Method == "GET" && m.Gate is not (Gate.Public or Gate.Advisors)))
         {
             var response = await s.Client.GetAsync(Fill(sample, company, measure));
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"admin GET {pattern} ({gate}): {(int)response.StatusCode}");
+            // A page that only forwards (GET /admin/measures → /admin) counts when it stays in the admin area.
+            var reached = response.StatusCode == HttpStatusCode.OK
+                || (response.StatusCode == HttpStatusCode.Redirect && PathOf(response.Headers.Location!).StartsWith("/admin", StringComparison.Ordinal));
+            Assert.True(reached, $"admin GET {pattern} ({gate}): {(int)response.StatusCode} {response.Headers.Location}");
         }
     }
 

@@ -94,10 +94,17 @@ public sealed class CatalogRepository(IDbConnectionFactory connections, TimeProv
         var content = measure with { Plan = null, Status = null, Version = null, Source = measure.Source with { Document = null } };
         var hash = Hash(JsonSerializer.Serialize(content, CatalogJson.Compact));
         var current = await connection.QuerySingleOrDefaultAsync<CurrentVersion>("""
-            SELECT v.version, v.content_hash AS hash, m.status
+            SELECT v.version, v.content_hash AS hash, m.status,
+                   EXISTS (SELECT 1 FROM measure_versions o WHERE o.measure_id = m.id AND o.created_by <> @Seed) AS edited_in_portal
             FROM measures m JOIN measure_versions v ON v.measure_id = m.id AND v.version = m.current_version
             WHERE m.id = @Id
-            """, new { measure.Id }, tx);
+            """, new { measure.Id, Seed = SeedAuthor }, tx);
+        // Once an administrator has edited, retired or unpublished a seeded measure, the portal owns
+        // it: a restart must not put the seed text back or publish it again.
+        if (author == SeedAuthor && current is not null && (current.EditedInPortal || current.Status != "published"))
+        {
+            return UpsertOutcome.Unchanged;
+        }
         var now = Now();
         if (current is not null && current.Hash == hash && (!publish || current.Status == "published"))
         {
@@ -253,12 +260,72 @@ public sealed class CatalogRepository(IDbConnectionFactory connections, TimeProv
             """, new { Id = measureId })).ToList();
     }
 
+    /// <summary>The author the seeder writes versions as.</summary>
+    public const string SeedAuthor = "seed";
+
     private sealed record CurrentVersion
     {
+        public bool EditedInPortal { get; init; }
         public long Version { get; init; }
         public string Hash { get; init; } = "";
         public string Status { get; init; } = "";
     }
 
     internal static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    // ---- authoring (administrators) ----------------------------------------------------------
+
+    // A measure's lifecycle row with its newest version's title and author: what the admin screens list.
+    private const string StateColumns = """
+        m.id, m.plan_id, m.status, m.current_version, m.published_version, m.created_at, m.updated_at,
+        v.title, v.created_by AS current_author
+        """;
+
+    /// <summary>Every measure's lifecycle, newest change first (drafts, published and retired alike).</summary>
+    public async Task<IReadOnlyList<Authoring.MeasureState>> GetMeasureStatesAsync(CancellationToken ct = default)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return (await connection.QueryAsync<Authoring.MeasureState>($"""
+            SELECT {StateColumns}
+            FROM measures m JOIN measure_versions v ON v.measure_id = m.id AND v.version = m.current_version
+            ORDER BY m.updated_at DESC, m.id
+            """)).ToList();
+    }
+
+    public async Task<Authoring.MeasureState?> GetMeasureStateAsync(string id, CancellationToken ct = default)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return await GetMeasureStateAsync(connection, null, id);
+    }
+
+    /// <summary>Within a use case's transaction: the state it checks is the state it changes.</summary>
+    public async Task<Authoring.MeasureState?> GetMeasureStateAsync(DbConnection connection, DbTransaction? tx, string id) =>
+        await connection.QuerySingleOrDefaultAsync<Authoring.MeasureState>($"""
+            SELECT {StateColumns}
+            FROM measures m JOIN measure_versions v ON v.measure_id = m.id AND v.version = m.current_version
+            WHERE m.id = @Id
+            """, new { Id = id }, tx);
+
+    /// <summary>Every version of a measure, oldest first, with the author's display name where the author is a user.</summary>
+    public async Task<IReadOnlyList<Authoring.MeasureVersionInfo>> GetVersionsAsync(string id, CancellationToken ct = default)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        // created_by holds the author's email (administrators) or a tool's name ('seed', an import's author).
+        return (await connection.QueryAsync<Authoring.MeasureVersionInfo>("""
+            SELECT v.version, v.title, v.created_at, v.created_by, u.display_name AS author_name, v.content_hash
+            FROM measure_versions v LEFT JOIN users u ON u.email = v.created_by
+            WHERE v.measure_id = @Id
+            ORDER BY v.version
+            """, new { Id = id })).ToList();
+    }
+
+    /// <summary>
+    /// Publishes the measure's newest version, only if that is still <paramref name="version"/> (so an
+    /// administrator publishes what they previewed, not a draft someone saved a moment later).
+    /// </summary>
+    public async Task<bool> PublishVersionAsync(DbConnection connection, DbTransaction tx, string id, long version) =>
+        await connection.ExecuteAsync("""
+            UPDATE measures SET status = 'published', published_version = @Version, updated_at = @Now
+            WHERE id = @Id AND current_version = @Version
+            """, new { Id = id, Version = version, Now = Now() }, tx) == 1;
 }

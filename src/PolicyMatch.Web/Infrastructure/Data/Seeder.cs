@@ -22,7 +22,7 @@ public sealed record SeedSet(
 /// </summary>
 public sealed class Seeder(CatalogImporter importer, Microsoft.Extensions.Options.IOptions<SeedOptions> options, ILogger<Seeder> logger)
 {
-    public const string Author = "seed";
+    public const string Author = CatalogRepository.SeedAuthor;
 
     public static SeedSet Read(string directory)
     {

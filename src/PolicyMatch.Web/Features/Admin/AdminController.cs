@@ -1,0 +1,109 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using PolicyMatch.Web.Features.Account;
+using PolicyMatch.Web.Features.Authoring;
+using PolicyMatch.Web.Features.Catalog;
+using static PolicyMatch.Web.Infrastructure.Web.L;
+
+namespace PolicyMatch.Web.Features.Admin;
+
+public sealed record AdminHomeView(IReadOnlyList<MeasureState> Measures, IReadOnlyList<AuditEntry> Recent)
+{
+    public List<MeasureState> Drafts => [.. Measures.Where(m => m.Status == "draft")];
+
+    /// <summary>Published or retired measures with a newer draft waiting.</summary>
+    public List<MeasureState> PendingDrafts => [.. Measures.Where(m => m.Status != "draft" && m.HasDraft)];
+
+    public List<MeasureState> Published => [.. Measures.Where(m => m.Status == "published")];
+
+    public List<MeasureState> Retired => [.. Measures.Where(m => m.Status == "retired")];
+}
+
+public sealed record AuditView(IReadOnlyList<AuditEntry> Entries, IReadOnlyList<string> Entities, string? Entity, string? EntityId, long? NextBefore);
+
+/// <summary>The administrators' landing page (the catalog by status, recent changes) and the audit log.</summary>
+[Authorize(Roles = Roles.Admin)]
+public sealed class AdminController(CatalogRepository catalog, AuditLog audit) : Controller
+{
+    [HttpGet("/admin")]
+    public async Task<IActionResult> Index(CancellationToken ct) =>
+        View(new AdminHomeView(await catalog.GetMeasureStatesAsync(ct), await audit.ListAsync(limit: 10, ct: ct)));
+
+    [HttpGet("/admin/audit")]
+    public async Task<IActionResult> Audit(string? entity, string? id, long? before, CancellationToken ct)
+    {
+        entity = string.IsNullOrWhiteSpace(entity) ? null : entity.Trim();
+        id = string.IsNullOrWhiteSpace(id) ? null : id.Trim();
+        var entries = await audit.ListAsync(entity, id, before, AuditLog.PageSize + 1, ct);
+        var next = entries.Count > AuditLog.PageSize ? entries[AuditLog.PageSize - 1].Id : (long?)null;
+        return View(new AuditView(entries.Take(AuditLog.PageSize).ToList(), await audit.EntitiesAsync(ct), entity, id, next));
+    }
+}
+
+/// <summary>How the admin pages name statuses, actions and times.</summary>
+public static class AdminText
+{
+    public static string Status(string status) => status switch
+    {
+        "draft" => T("草稿", "Draft"),
+        "published" => T("已发布", "Published"),
+        "retired" => T("已停止", "Retired"),
+        _ => status,
+    };
+
+    public static string Action(string action) => action switch
+    {
+        AuthoringService.Actions.Created => T("新建措施(草稿)", "Created a measure (draft)"),
+        AuthoringService.Actions.DraftSaved => T("保存草稿", "Saved a draft"),
+        AuthoringService.Actions.Published => T("发布", "Published"),
+        AuthoringService.Actions.Retired => T("停止措施", "Retired"),
+        AuthoringService.Actions.Exported => T("导出符合条件企业名单", "Exported the eligible companies"),
+        _ => action,
+    };
+
+    /// <summary>The entry's details in a line: "第 3 版 · 改动: title, criteria".</summary>
+    public static string Details(AuditEntry e)
+    {
+        var d = e.Details();
+        var parts = new List<string>();
+        if (d["version"] is JsonValue v && v.GetValueKind() == JsonValueKind.Number) parts.Add(T($"第 {v} 版", $"version {v}"));
+        if (d["previous_version"] is JsonValue p && p.GetValueKind() == JsonValueKind.Number) parts.Add(T($"此前公开第 {p} 版", $"previously version {p}"));
+        if (d["changed"] is JsonArray changed && changed.Count > 0) parts.Add(T("改动:", "changed: ") + string.Join(T("、", ", "), changed.Select(c => FieldName(c?.ToString() ?? ""))));
+        if (d["companies"] is JsonValue n) parts.Add(T($"{n} 家企业", $"{n} companies"));
+        foreach (var (key, value) in d.Where(kv => kv.Key is not ("version" or "previous_version" or "changed" or "companies" or "title" or "previous_status")))
+        {
+            parts.Add($"{key}: {(value is JsonValue s && s.GetValueKind() == JsonValueKind.String ? s.GetValue<string>() : value?.ToJsonString(CatalogJson.Compact))}");
+        }
+        return string.Join(" · ", parts);
+    }
+
+    private static readonly Dictionary<string, (string Zh, string En)> FieldNames = new()
+    {
+        ["title"] = ("标题", "title"),
+        ["title_en"] = ("英文标题", "English title"),
+        ["summary"] = ("摘要", "summary"),
+        ["kind"] = ("支持方式", "kind"),
+        ["amount"] = ("金额", "amount"),
+        ["departments"] = ("责任单位", "departments"),
+        ["regions"] = ("适用地区", "regions"),
+        ["focus_areas"] = ("重点领域", "focus areas"),
+        ["period"] = ("执行期", "period"),
+        ["window"] = ("申报时间", "application window"),
+        ["source.clause"] = ("条款", "clause"),
+        ["source.quote"] = ("原文摘录", "quote"),
+        ["notes"] = ("说明", "notes"),
+        ["criteria"] = ("申请条件", "criteria"),
+    };
+
+    /// <summary>A measure field's catalog name ("focus_areas") as a person reads it.</summary>
+    public static string FieldName(string name) => FieldNames.TryGetValue(name, out var n) ? T(n.Zh, n.En) : name;
+
+    /// <summary>A stored UTC timestamp in the portal's local time, to the minute.</summary>
+    public static string Time(string stamp) =>
+        DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+            ? t.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
+            : stamp;
+}
