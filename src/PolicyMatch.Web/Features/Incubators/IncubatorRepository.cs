@@ -46,7 +46,7 @@ public enum TenantAddOutcome
 
 public sealed record TenantAdded(long CompanyId, string Name, string Uscc, TenantAddOutcome Outcome);
 
-public sealed class IncubatorRepository(IDbConnectionFactory connections, CompanyRepository companies, TimeProvider clock)
+public sealed class IncubatorRepository(IDbConnectionFactory connections, CompanyRepository companies, Admin.AuditLog audit, TimeProvider clock)
 {
     public async Task<IncubatorRow?> FindByNameAsync(string name, CancellationToken ct = default)
     {
@@ -193,7 +193,7 @@ public sealed class IncubatorRepository(IDbConnectionFactory connections, Compan
             added.Add(new TenantAdded(companyId, name, uscc,
                 createdId is not null ? TenantAddOutcome.Created : TenantAddOutcome.AlreadyTenant));
         }
-        await AuditAsync(db, tx, advisorId, now, action, incubatorId, new
+        await AuditAsync(db, tx, advisorId, action, incubatorId, new
         {
             created = added.Where(a => a.Outcome == TenantAddOutcome.Created).Select(a => a.CompanyId),
             already_tenants = added.Where(a => a.Outcome == TenantAddOutcome.AlreadyTenant).Select(a => a.CompanyId),
@@ -217,14 +217,13 @@ public sealed class IncubatorRepository(IDbConnectionFactory connections, Compan
         {
             return false;
         }
-        await AuditAsync(db, tx, advisorId, Stamp.Now(clock), "incubator.tenant_removed", incubatorId, new { company_id = companyId });
+        await AuditAsync(db, tx, advisorId, "incubator.tenant_removed", incubatorId, new { company_id = companyId });
         await tx.CommitAsync(ct);
         return true;
     }
 
-    private static Task AuditAsync(System.Data.Common.DbConnection db, System.Data.Common.DbTransaction tx, long userId, string now, string action, long incubatorId, object details) =>
-        db.ExecuteAsync("""
-            INSERT INTO audit_log (at, user_id, action, entity, entity_id, details_json)
-            VALUES (@Now, @User, @Action, 'incubator', @Incubator, @Details)
-            """, new { Now = now, User = userId, Action = action, Incubator = incubatorId.ToString(System.Globalization.CultureInfo.InvariantCulture), Details = JsonSerializer.Serialize(details) }, tx);
+    /// <summary>Every change to an incubator's tenants goes to the one audit log, in the same transaction.</summary>
+    private Task AuditAsync(System.Data.Common.DbConnection db, System.Data.Common.DbTransaction tx, long userId, string action, long incubatorId, object details) =>
+        audit.WriteAsync(db, tx, userId, action, "incubator", incubatorId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            JsonSerializer.SerializeToNode(details)!.AsObject());
 }
