@@ -1,0 +1,74 @@
+using System.Text;
+
+namespace PolicyMatch.Web.Features.Notices.Email;
+
+/// <summary>A link the email lists: a measure's title and its page.</summary>
+public sealed record EmailLink(string Text, string Url);
+
+/// <summary>
+/// Everything one notice email says, for one recipient. The HTML body is NoticeEmail.razor (rendered
+/// with HtmlRenderer); the plain-text body is <see cref="Text"/> below, from the same model, so the two
+/// cannot drift apart. Emails are written in Chinese whatever the request's language.
+/// </summary>
+public sealed record NoticeEmailModel(
+    string Kind,
+    string Title,
+    string RecipientName,
+    string Body,
+    string? Window,
+    IReadOnlyList<EmailLink> Measures,
+    string Link,
+    string LinkText,
+    string UnsubscribeUrl,
+    string SubscriptionsUrl)
+{
+    public string KindLabel => NoticeKinds.ChineseLabel(Kind);
+
+    public string Subject => $"【{KindLabel}】{Title}";
+
+    public string Greeting => $"{RecipientName},您好:";
+
+    /// <summary>The body's paragraphs (blank lines separate them; single newlines stay within one).</summary>
+    public IReadOnlyList<string> Paragraphs =>
+        Body.Replace("\r\n", "\n").Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public string Reason => $"您收到这封邮件,是因为您在惠企政策精准匹配平台订阅了“{KindLabel}”。";
+
+    public string Text()
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"惠企政策精准匹配 · {KindLabel}");
+        text.AppendLine();
+        text.AppendLine(Title);
+        text.AppendLine(new string('=', Math.Min(40, Title.Length * 2)));
+        text.AppendLine();
+        text.AppendLine(Greeting);
+        text.AppendLine();
+        foreach (var p in Paragraphs)
+        {
+            text.AppendLine(p);
+            text.AppendLine();
+        }
+        if (Window is not null)
+        {
+            text.AppendLine($"申报时间:{Window}");
+            text.AppendLine();
+        }
+        if (Measures.Count > 0)
+        {
+            text.AppendLine("相关政策:");
+            foreach (var m in Measures)
+            {
+                text.AppendLine($"- {m.Text}  {m.Url}");
+            }
+            text.AppendLine();
+        }
+        text.AppendLine($"{LinkText}:{Link}");
+        text.AppendLine();
+        text.AppendLine("--");
+        text.AppendLine(Reason);
+        text.AppendLine($"退订此类邮件(无需登录):{UnsubscribeUrl}");
+        text.AppendLine($"管理全部订阅:{SubscriptionsUrl}");
+        return text.ToString();
+    }
+}

@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using Dapper;
+using PolicyMatch.Rules;
+using PolicyMatch.Web.Features.Catalog;
+using PolicyMatch.Web.Infrastructure.Data;
+
+namespace PolicyMatch.Web.Features.Notices;
+
+/// <summary>A company with the members who subscribed to one kind.</summary>
+public sealed record SubscribedCompany(long CompanyId, string CompanyName, string ProfileJson, IReadOnlyList<SubscribedMember> Members)
+{
+    public JsonObject Profile() => JsonNode.Parse(ProfileJson) as JsonObject ?? [];
+}
+
+public sealed record SubscribedMember(long UserId, string Email, string DisplayName);
+
+/// <summary>
+/// Who a notice reaches: the users subscribed to its kind who are members of a company whose profile
+/// is eligible, on the as-of date, for any of the notice's measures (the same engine and published
+/// versions the matches page uses). Only "eligible" counts: a company that "needs information" is not told.
+/// </summary>
+public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogCache catalog, EligibilityEngine engine)
+{
+    private sealed record MemberRow
+    {
+        public long CompanyId { get; init; }
+        public string CompanyName { get; init; } = "";
+        public string ProfileJson { get; init; } = "{}";
+        public long UserId { get; init; }
+        public string Email { get; init; } = "";
+        public string DisplayName { get; init; } = "";
+    }
+
+    /// <summary>Companies with at least one member subscribed to the kind (optionally one company).</summary>
+    public async Task<IReadOnlyList<SubscribedCompany>> SubscribedCompaniesAsync(string kind, long? companyId = null, CancellationToken ct = default)
+    {
+        await using var db = await connections.OpenAsync(ct);
+        var rows = await db.QueryAsync<MemberRow>("""
+            SELECT c.id AS company_id, c.name AS company_name, c.profile_json, u.id AS user_id, u.email, u.display_name
+            FROM notice_subscriptions s
+            JOIN users u ON u.id = s.user_id
+            JOIN company_members m ON m.user_id = s.user_id
+            JOIN companies c ON c.id = m.company_id
+            WHERE s.kind = @Kind AND (@Company IS NULL OR c.id = @Company)
+            ORDER BY c.id, u.id
+            """, new { Kind = kind, Company = companyId });
+        return rows.GroupBy(r => r.CompanyId)
+            .Select(g => new SubscribedCompany(g.Key, g.First().CompanyName, g.First().ProfileJson,
+                g.Select(r => new SubscribedMember(r.UserId, r.Email, r.DisplayName)).ToList()))
+            .ToList();
+    }
+
+    /// <summary>The recipients of a message about <paramref name="measureIds"/>, one per user, ordered by user.</summary>
+    public async Task<IReadOnlyList<Recipient>> ForMeasuresAsync(IReadOnlyCollection<string> measureIds, string kind, DateOnly asOf, CancellationToken ct = default)
+    {
+        var published = await catalog.GetPublishedAsync(ct);
+        var measures = published.Where(m => measureIds.Contains(m.Row.MeasureId)).Select(m => m.Rules).ToList();
+        if (measures.Count == 0)
+        {
+            return [];
+        }
+        var recipients = new Dictionary<long, Recipient>();
+        foreach (var company in await SubscribedCompaniesAsync(kind, null, ct))
+        {
+            if (!IsEligibleForAny(company.Profile(), measures, asOf))
+            {
+                continue;
+            }
+            foreach (var member in company.Members)
+            {
+                // A user in two eligible companies is told once.
+                recipients.TryAdd(member.UserId, new Recipient(member.UserId, member.Email, member.DisplayName, company.CompanyId, company.CompanyName));
+            }
+        }
+        return recipients.Values.OrderBy(r => r.UserId).ToList();
+    }
+
+    public bool IsEligibleForAny(JsonObject profile, IReadOnlyList<CompiledMeasure> measures, DateOnly asOf)
+    {
+        var facts = ProfileFacts.From(profile, asOf);
+        return measures.Any(m => engine.EvaluateOutcome(m, facts) == Outcome.Eligible);
+    }
+
+    /// <summary>The published measures (not expired on the date) the profile is eligible for.</summary>
+    public async Task<IReadOnlyList<MeasureVersionRow>> EligibleMeasuresAsync(JsonObject profile, DateOnly asOf, CancellationToken ct = default)
+    {
+        var facts = ProfileFacts.From(profile, asOf);
+        return (await catalog.GetPublishedAsync(ct))
+            .Where(m => m.Row.PeriodStatusOn(asOf) != PeriodStatus.Expired && engine.EvaluateOutcome(m.Rules, facts) == Outcome.Eligible)
+            .Select(m => m.Row)
+            .ToList();
+    }
+}

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Dapper;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using PolicyMatch.Web.Features.Account;
+using PolicyMatch.Web.Features.Notices;
+using PolicyMatch.Web.Infrastructure.Data;
+
+namespace PolicyMatch.Notices.Benchmarks;
+
+/// <summary>
+/// Fans one notice out to N recipients (default 10,000: each a company user owning an eligible 通州区
+/// company, subscribed to claim calls) in a temp SQLite database, dispatches it to maildev over
+/// loopback, and checks the result against maildev's API and the deliveries table.
+/// Usage: dotnet run -c Release --project tests/PolicyMatch.Notices.Benchmarks -- [--recipients 10000]
+///        [--smtp-port 1125] [--web-port 1180] [--parallelism 16] [--batch 16]
+/// It empties the maildev it is given (DELETE /email/all): give it one of its own (see README.md).
+/// </summary>
+public static class NoticesBenchmark
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var recipients = Arg(args, "--recipients", 10_000);
+        var smtpPort = Arg(args, "--smtp-port", 1125);
+        var webPort = Arg(args, "--web-port", 1180);
+        var parallelism = Arg(args, "--parallelism", 16);
+        var batch = Arg(args, "--batch", 16);
+        var maildev = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{webPort}"), Timeout = TimeSpan.FromMinutes(5) };
+        try
+        {
+            await maildev.GetAsync("/healthz");
+        }
+        catch (HttpRequestException e)
+        {
+            Console.Error.WriteLine($"maildev is not reachable on 127.0.0.1:{webPort} ({e.Message}). Start one (see README.md).");
+            return 2;
+        }
+        (await maildev.DeleteAsync("/email/all")).EnsureSuccessStatusCode();
+
+        var directory = Path.Combine(Path.GetTempPath(), $"policymatch-notices-bench-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        try
+        {
+            // WebApplicationFactory looks for the web project's content root; outside a test project, say where it is.
+            Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_POLICYMATCH_WEB", Path.Combine(RepoRoot(), "src", "PolicyMatch.Web"));
+            await using var portal = new BenchPortal(directory, smtpPort, parallelism, batch);
+            var services = portal.Services;
+            Console.WriteLine($"PolicyMatch notices benchmark: {recipients:N0} recipients, {parallelism} SMTP sends in flight, claims of {batch}, maildev 127.0.0.1:{smtpPort}");
+            Console.WriteLine($"  machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+
+            var setup = Stopwatch.StartNew();
+            await CreateRecipientsAsync(services, recipients);
+            var noticeId = await services.GetRequiredService<NoticeSchedules>().CreateAsync(
+                new NewNotice(NoticeKinds.ClaimCall, "关于领取2025年度通州区人才服务资金的通知",
+                    "各有关企业:\n\n请符合条件的企业在申报期内登录系统提交材料。", ["tz-talent-services"],
+                    DateOnly.FromDateTime(DateTime.Today), DateOnly.FromDateTime(DateTime.Today.AddDays(30)), DateTimeOffset.UtcNow.AddSeconds(-1)),
+                await AdminAsync(services));
+            Console.WriteLine($"  setup (users, companies, subscriptions; not measured): {setup.Elapsed.TotalSeconds:0.0} s");
+
+            var fanOutClock = Stopwatch.StartNew();
+            var fanOut = await services.GetRequiredService<NoticeFanOut>().FanOutDueAsync();
+            fanOutClock.Stop();
+            var written = fanOut.Single().Write;
+            Console.WriteLine($"  fan-out: {fanOut.Single().Recipients:N0} recipients, {written.InboxAdded + written.EmailAdded:N0} deliveries in {fanOutClock.Elapsed.TotalSeconds:0.00} s");
+
+            var dispatchClock = Stopwatch.StartNew();
+            var report = await services.GetRequiredService<DeliveryDispatcher>().DispatchAsync();
+            dispatchClock.Stop();
+            var rate = report.Sent / dispatchClock.Elapsed.TotalSeconds;
+            Console.WriteLine($"  dispatch: {report.Sent:N0} sent, {report.Retrying} retrying, {report.Failed} failed in {dispatchClock.Elapsed.TotalSeconds:0.0} s = {rate:0} messages/s");
+
+            // Verification: the deliveries table, then maildev.
+            await using var db = await services.GetRequiredService<IDbConnectionFactory>().OpenAsync();
+            var states = (await db.QueryAsync<(string Status, long Count)>("""
+                SELECT d.status, COUNT(*) FROM notice_deliveries d JOIN notice_messages m ON m.id = d.message_id
+                WHERE m.key = @Key AND d.channel = 'email' GROUP BY d.status
+                """, new { Key = "notice:" + noticeId })).ToDictionary(r => r.Status, r => r.Count);
+            var deliveryIds = (await db.QueryAsync<long>("""
+                SELECT d.id FROM notice_deliveries d JOIN notice_messages m ON m.id = d.message_id
+                WHERE m.key = @Key AND d.channel = 'email'
+                """, new { Key = "notice:" + noticeId })).ToHashSet();
+            var messages = await ReceivedAsync(maildev, recipients);
+            var perDelivery = messages
+                .Select(m => long.Parse((string)m["headers"]!["x-policymatch-delivery"]!, CultureInfo.InvariantCulture))
+                .GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count());
+            var lost = deliveryIds.Count(id => !perDelivery.ContainsKey(id));
+            var duplicates = perDelivery.Values.Sum(c => c - 1);
+            var strangers = perDelivery.Keys.Count(id => !deliveryIds.Contains(id));
+            Console.WriteLine($"  deliveries table: {string.Join(", ", states.Select(s => $"{s.Key} {s.Value:N0}"))}");
+            Console.WriteLine($"  maildev: {messages.Count:N0} messages; lost {lost}, duplicates {duplicates}, unknown {strangers}");
+            var total = fanOutClock.Elapsed + dispatchClock.Elapsed;
+            var ok = lost == 0 && duplicates == 0 && strangers == 0 && states.GetValueOrDefault("sent") == recipients && total < TimeSpan.FromMinutes(2);
+            Console.WriteLine($"  fan-out + dispatch: {total.TotalSeconds:0.0} s (goal: under 120 s, zero lost, zero duplicates) → {(ok ? "MET" : "NOT MET")}");
+            return ok ? 0 : 1;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>N company users, each the owner of a 通州区 company (eligible for tz-talent-services), subscribed to claim calls.</summary>
+    private static async Task CreateRecipientsAsync(IServiceProvider services, int count)
+    {
+        await using var db = await services.GetRequiredService<IDbConnectionFactory>().OpenAsync();
+        await using var tx = await db.BeginTransactionAsync();
+        var hash = AccountService.Hash("benchmark password");
+        var now = Stamp.Of(DateTimeOffset.UtcNow);
+        for (var i = 0; i < count; i++)
+        {
+            var user = await db.ExecuteScalarAsync<long>("""
+                INSERT INTO users (email, display_name, password_hash, role, created_at) VALUES (@Email, @Name, @Hash, 'company', @Now) RETURNING id
+                """, new { Email = $"bench{i}@bench.test", Name = $"收件人{i}", Hash = hash, Now = now }, tx);
+            var uscc = $"B{i:D17}";
+            var name = $"通州基准测试企业{i}";
+            var profile = new JsonObject { ["name"] = name, ["uscc"] = uscc, ["district"] = "通州区", ["employees"] = 20 + i % 200 }.ToJsonString();
+            var company = await db.ExecuteScalarAsync<long>("""
+                INSERT INTO companies (uscc, name, district, profile_json, created_at, updated_at)
+                VALUES (@Uscc, @Name, '通州区', @Profile, @Now, @Now) RETURNING id
+                """, new { Uscc = uscc, Name = name, Profile = profile, Now = now }, tx);
+            await db.ExecuteAsync("INSERT INTO company_members (company_id, user_id, role) VALUES (@Company, @User, 'owner')", new { Company = company, User = user }, tx);
+            await db.ExecuteAsync("INSERT INTO notice_subscriptions (user_id, kind, subscribed_at) VALUES (@User, 'claim_call', @Now)", new { User = user, Now = now }, tx);
+        }
+        await tx.CommitAsync();
+    }
+
+    private static async Task<long> AdminAsync(IServiceProvider services) =>
+        (await services.GetRequiredService<UserRepository>().CreateAsync("bench-admin@bench.test", "基准管理员", AccountService.Hash("benchmark password"), Roles.Admin))!.Value;
+
+    /// <summary>maildev's messages, once there are as many as expected (or their number stops growing).</summary>
+    private static async Task<IReadOnlyList<JsonObject>> ReceivedAsync(HttpClient maildev, int expected)
+    {
+        IReadOnlyList<JsonObject> messages = [];
+        var previous = -1;
+        for (var i = 0; i < 60; i++)
+        {
+            messages = (await maildev.GetFromJsonAsync<JsonArray>("/email"))!.OfType<JsonObject>().ToList();
+            if (messages.Count == previous && messages.Count >= expected) break;
+            previous = messages.Count;
+            await Task.Delay(500);
+        }
+        return messages;
+    }
+
+    private static int Arg(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    /// <summary>The real portal on a temp database, its scheduler off (the benchmark calls the services itself).</summary>
+    private sealed class BenchPortal(string directory, int smtpPort, int parallelism, int batch) : WebApplicationFactory<global::Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            var settings = new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:PolicyMatch"] = $"Data Source={Path.Combine(directory, "policymatch.db")}",
+                ["Jobs:Enabled"] = "false",
+                ["Mail:Smtp:Host"] = "127.0.0.1",
+                ["Mail:Smtp:Port"] = smtpPort.ToString(CultureInfo.InvariantCulture),
+                ["Notices:DispatchParallelism"] = parallelism.ToString(CultureInfo.InvariantCulture),
+                ["Notices:ClaimBatchSize"] = batch.ToString(CultureInfo.InvariantCulture),
+                ["Portal:BaseUrl"] = "http://localhost:5080",
+                ["Seeds:Directory"] = Path.Combine(RepoRoot(), "seeds"),
+                ["Logging:LogLevel:Default"] = "Warning",
+            };
+            builder.UseEnvironment("Production");
+            builder.UseSetting("ConnectionStrings:PolicyMatch", settings["ConnectionStrings:PolicyMatch"]);
+            builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
+        }
+    }
+
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PolicyMatch.sln")))
+        {
+            dir = dir.Parent;
+        }
+        return dir?.FullName ?? throw new InvalidOperationException("PolicyMatch.sln not found above " + AppContext.BaseDirectory);
+    }
+}
