@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Text;
 using System.Text.Json.Nodes;
-using CsvHelper;
-using CsvHelper.Configuration;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using PolicyMatch.Rules;
@@ -11,6 +8,7 @@ using PolicyMatch.Web.Features.Account;
 using PolicyMatch.Web.Features.Admin;
 using PolicyMatch.Web.Features.Catalog;
 using PolicyMatch.Web.Features.Profiles;
+using PolicyMatch.Web.Features.Shared;
 using static PolicyMatch.Web.Infrastructure.Web.L;
 
 namespace PolicyMatch.Web.Features.Authoring;
@@ -220,28 +218,14 @@ public sealed class AuthoringController(
         }
         var today = Today;
         var eligible = await impact.EligibleAsync(row, today, ct);
-        using var buffer = new MemoryStream();
-        await using (var writer = new StreamWriter(buffer, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), leaveOpen: true))
-        await using (var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape }))
-        {
-            // Excel opens UTF-8 with a BOM as UTF-8; company names are escaped against formula injection.
-            foreach (var header in new[] { "统一社会信用代码", "企业名称", "所在区", "措施编号", "措施名称", "版本", "评估日期" })
-            {
-                csv.WriteField(header);
-            }
-            await csv.NextRecordAsync();
-            foreach (var c in eligible)
-            {
-                foreach (var field in new[] { c.Uscc, c.Name, c.District, row.MeasureId, row.Title, row.Version.ToString(CultureInfo.InvariantCulture), today.ToString("yyyy-MM-dd") })
-                {
-                    csv.WriteField(field);
-                }
-                await csv.NextRecordAsync();
-            }
-        }
+        // 免申即享 style: the list a department can act on, in a file Excel opens with Chinese intact.
+        IReadOnlyList<string> header = ["统一社会信用代码", "企业名称", "所在区", "措施编号", "措施名称", "版本", "评估日期"];
+        var file = ExcelCsv.Write(eligible
+            .Select(c => (IReadOnlyList<string>)[c.Uscc, c.Name, c.District, row.MeasureId, row.Title, row.Version.ToString(CultureInfo.InvariantCulture), today.ToString("yyyy-MM-dd")])
+            .Prepend(header));
         await audit.WriteAsync(Actor.UserId, AuthoringService.Actions.Exported, AuthoringService.Entity, id,
             new JsonObject { ["version"] = row.Version, ["companies"] = eligible.Count, ["as_of"] = today.ToString("yyyy-MM-dd") }, ct);
-        return File(buffer.ToArray(), "text/csv; charset=utf-8", $"{id}-v{row.Version}-eligible-{today:yyyy-MM-dd}.csv");
+        return File(file, "text/csv; charset=utf-8", $"{id}-v{row.Version}-eligible-{today:yyyy-MM-dd}.csv");
     }
 
     // ---- versions ----------------------------------------------------------------------------------

@@ -1,11 +1,9 @@
 using System.Globalization;
-using System.Text;
-using CsvHelper;
-using CsvHelper.Configuration;
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using PolicyMatch.Web.Features.Matching;
+using PolicyMatch.Web.Features.Shared;
 using static PolicyMatch.Web.Infrastructure.Web.L;
 
 namespace PolicyMatch.Web.Features.Incubators;
@@ -26,27 +24,8 @@ public static class MatrixExport
             [r.Tenant.Name, r.Tenant.Uscc, r.Tenant.District,
              .. matrix.Columns.Select(c => TenantMatrix.Word(r.Cells.GetValueOrDefault(c.MeasureId, MatchGroup.NotEligible)))]);
 
-    /// <summary>
-    /// UTF-8 with a BOM: without it Excel reads a CSV in the machine's code page and shows mojibake.
-    /// Values that start like a formula (=, +, -, @) are escaped, since company names come from uploads.
-    /// </summary>
-    public static byte[] Csv(TenantMatrix matrix)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true)))
-        using (var csv = new CsvWriter(writer, new CsvConfiguration(CultureInfo.InvariantCulture) { InjectionOptions = InjectionOptions.Escape, NewLine = "\r\n" }))
-        {
-            foreach (var row in Rows(matrix).Prepend(Header(matrix)))
-            {
-                foreach (var value in row)
-                {
-                    csv.WriteField(value);
-                }
-                csv.NextRecord();
-            }
-        }
-        return stream.ToArray();
-    }
+    /// <summary>The matrix as a CSV Excel opens with Chinese intact (see <see cref="ExcelCsv"/>).</summary>
+    public static byte[] Csv(TenantMatrix matrix) => ExcelCsv.Write(Rows(matrix).Prepend(Header(matrix)));
 
     /// <summary>
     /// An .xlsx with one sheet: inline strings (no shared-string table to keep in step), a bold
