@@ -9,16 +9,8 @@ namespace PolicyMatch.Web.Features.Incubators;
 /// <summary>A stored profile as a person reads it: every public fact with its label, and null where it is unknown.</summary>
 public static class ProfileDisplay
 {
-    private static readonly string[] Order =
-    [
-        "name", "uscc", "district", "zones", "industry_code", "focus_areas", "established_on", "employees",
-        "revenue_last_year", "rd_expense_last_year", "hightech_certificate", "tech_sme_year", "srdi_level", "unicorn",
-        "gazelle", "listing_status", "invention_patents", "postdoc_workstation", "university_joint_lab",
-        "incubator_tenant", "university_spinoff",
-    ];
-
     public static IReadOnlyList<(string Label, string? Value)> Facts(JsonObject profile) =>
-        Order.Select(fact => (FactLabels.Of(fact), profile[fact] is { } node ? Format(fact, node) : null)).ToList();
+        ProfileValidator.PublicFacts.Select(fact => (FactLabels.Of(fact), profile[fact] is { } node ? Format(fact, node) : null)).ToList();
 
     private static string Format(string fact, JsonNode node)
     {

@@ -18,13 +18,16 @@ public sealed record ProfileCheck(JsonObject Profile, IReadOnlyDictionary<string
 /// </summary>
 public sealed class ProfileValidator(Industries industries)
 {
-    public static readonly IReadOnlySet<string> FactNames = new HashSet<string>
-    {
+    /// <summary>The public facts of PRODUCT.md §1, in the order the form and reports show them.</summary>
+    public static readonly IReadOnlyList<string> PublicFacts =
+    [
         "name", "uscc", "district", "zones", "industry_code", "focus_areas", "established_on", "employees",
         "revenue_last_year", "rd_expense_last_year", "hightech_certificate", "tech_sme_year", "srdi_level",
         "unicorn", "gazelle", "listing_status", "invention_patents", "postdoc_workstation", "university_joint_lab",
         "incubator_tenant", "university_spinoff",
-    };
+    ];
+
+    public static readonly IReadOnlySet<string> FactNames = PublicFacts.ToHashSet();
 
     private static readonly string[] Booleans = ["unicorn", "gazelle", "postdoc_workstation", "university_joint_lab", "incubator_tenant", "university_spinoff"];
 
