@@ -3,21 +3,13 @@ using PolicyMatch.Web.Features.Account;
 using PolicyMatch.Web.Features.Companies;
 using PolicyMatch.Web.Features.Profiles;
 using PolicyMatch.Web.Tests.Infrastructure;
+using static PolicyMatch.Web.Tests.Infrastructure.TestData;
 
 namespace PolicyMatch.Web.Tests.Companies;
 
 public class CompanyTests(Portal portal) : IClassFixture<Portal>
 {
     private static KeyValuePair<string, string> F(string k, string v) => new(k, v);
-
-    /// <summary>A valid, unique 统一社会信用代码 for each test company.</summary>
-    public static string NewUscc()
-    {
-        const string alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-        var random = Random.Shared;
-        var body = "9111010" + new string(Enumerable.Range(0, 10).Select(_ => alphabet[random.Next(alphabet.Length)]).ToArray());
-        return body + Uscc.CheckCharacterFor(body);
-    }
 
     private static async Task<(long Id, string Uscc)> CreateCompanyAsync(Session s, string name = "北京测试科技有限公司")
     {

@@ -4,6 +4,7 @@ using PolicyMatch.Web.Features.Account;
 using PolicyMatch.Web.Features.Companies;
 using PolicyMatch.Web.Tests.Infrastructure;
 using static PolicyMatch.Web.Tests.Incubators.IncubatorTestKit;
+using static PolicyMatch.Web.Tests.Infrastructure.TestData;
 
 namespace PolicyMatch.Web.Tests.Incubators;
 

@@ -12,6 +12,7 @@ using PolicyMatch.Web.Features.Incubators;
 using PolicyMatch.Web.Infrastructure.Data;
 using PolicyMatch.Web.Tests.Infrastructure;
 using static PolicyMatch.Web.Tests.Incubators.IncubatorTestKit;
+using static PolicyMatch.Web.Tests.Infrastructure.TestData;
 
 namespace PolicyMatch.Web.Tests.Incubators;
 

@@ -5,6 +5,7 @@ using PolicyMatch.Web.Features.Account;
 using PolicyMatch.Web.Features.Incubators;
 using PolicyMatch.Web.Features.Profiles;
 using PolicyMatch.Web.Tests.Infrastructure;
+using static PolicyMatch.Web.Tests.Infrastructure.TestData;
 
 namespace PolicyMatch.Web.Tests.Incubators;
 
@@ -17,15 +18,6 @@ internal sealed record Advisor(Session Session, long IncubatorId, string Incubat
 /// <summary>Test data and steps shared by the incubator tests.</summary>
 internal static class IncubatorTestKit
 {
-    private static int _serial = Random.Shared.Next(1_000_000, 8_000_000);
-
-    /// <summary>A valid 统一社会信用代码, different on every call (a 昌平 code: 91110114MA + 7 digits + check).</summary>
-    public static string NewUscc()
-    {
-        var first17 = "91110114MA" + Interlocked.Increment(ref _serial).ToString("D7");
-        return first17 + Uscc.CheckCharacterFor(first17);
-    }
-
     /// <summary>A code with the wrong check character (the right one shifted by one place in the alphabet).</summary>
     public static string BadCheckUscc()
     {

@@ -4,6 +4,7 @@ using PolicyMatch.Web.Features.Incubators;
 using PolicyMatch.Web.Features.Profiles;
 using PolicyMatch.Web.Tests.Infrastructure;
 using static PolicyMatch.Web.Tests.Incubators.IncubatorTestKit;
+using static PolicyMatch.Web.Tests.Infrastructure.TestData;
 
 namespace PolicyMatch.Web.Tests.Incubators;
 

@@ -33,7 +33,7 @@ public static class NoticeFixtures
         var profile = new JsonObject
         {
             ["name"] = name ?? $"{district}测试企业{Guid.NewGuid().ToString("N")[..6]}",
-            ["uscc"] = Companies.CompanyTests.NewUscc(),
+            ["uscc"] = TestData.NewUscc(),
             ["district"] = district,
             ["employees"] = 20,
         };

@@ -140,7 +140,7 @@ public class AuthorizationMatrixTests(Portal portal) : IClassFixture<Portal>
     private async Task<long> ForeignCompanyAsync()
     {
         // A company nobody in the test is a member of, and no incubator has as a tenant.
-        var profile = System.Text.Json.Nodes.JsonNode.Parse($$"""{ "name": "别人家的公司", "uscc": "{{Companies.CompanyTests.NewUscc()}}", "district": "海淀区", "employees": 7 }""")!.AsObject();
+        var profile = System.Text.Json.Nodes.JsonNode.Parse($$"""{ "name": "别人家的公司", "uscc": "{{TestData.NewUscc()}}", "district": "海淀区", "employees": 7 }""")!.AsObject();
         return (await portal.Service<CompanyRepository>().CreateAsync(profile, null))!.Value;
     }
 
