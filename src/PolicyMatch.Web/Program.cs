@@ -90,8 +90,9 @@ services.AddSingleton<IncubatorRepository>();
 services.AddIncubatorFeature();
 services.AddAuthoringFeature();
 services.AddNoticesFeature(builder.Configuration);
-services.AddSingleton<IDbConnectionFactory, SqliteConnectionFactory>();
+services.AddDatabase(builder.Configuration);
 services.AddSingleton<MigrationRunner>();
+services.AddSingleton<StartupLock>();
 services.Configure<SeedOptions>(builder.Configuration.GetSection("Seeds"));
 services.AddSingleton<Seeder>();
 services.AddSingleton<EligibilityEngine>();
@@ -119,6 +120,7 @@ if (args.FirstOrDefault() == AdminCommand.Name)
 // Order matters: the schema first, then the catalog, and only then the job scheduler (a hosted
 // service, started by app.Run) may touch the database.
 using (var scope = app.Services.CreateScope())
+await using (await scope.ServiceProvider.GetRequiredService<StartupLock>().AcquireAsync())
 {
     await scope.ServiceProvider.GetRequiredService<MigrationRunner>().ApplyAsync();
     await scope.ServiceProvider.GetRequiredService<Seeder>().SeedAsync();

@@ -44,7 +44,7 @@ public sealed class DatabaseTests : IDisposable
     {
         var runner = new MigrationRunner(_connections, NullLogger<MigrationRunner>.Instance);
         var first = await runner.ApplyAsync();
-        Assert.Equal(MigrationRunner.Discover().Select(m => m.Number), first);
+        Assert.Equal(MigrationRunner.Discover(DbProvider.Sqlite).Select(m => m.Number), first);
         Assert.True(File.Exists(Path.Combine(_dir, "sub", "pm.db")));
         Assert.Empty(await runner.ApplyAsync());
         await using var db = await _connections.OpenAsync();

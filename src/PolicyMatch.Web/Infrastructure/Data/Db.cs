@@ -2,14 +2,79 @@ using System.Data;
 using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace PolicyMatch.Web.Infrastructure.Data;
+
+/// <summary>The database engines the portal runs on: one setting (<c>Database:Provider</c>) picks one.</summary>
+public enum DbProvider
+{
+    /// <summary>Embedded, one file on disk: the default, for one machine.</summary>
+    Sqlite,
+
+    /// <summary>A PostgreSQL server (15 or later), for several web nodes.</summary>
+    PostgreSql,
+}
+
+public sealed class DatabaseOptions
+{
+    public DbProvider Provider { get; set; } = DbProvider.Sqlite;
+}
 
 /// <summary>Opens connections to the portal's database. One connection per repository method.</summary>
 public interface IDbConnectionFactory
 {
+    DbProvider Provider { get; }
+
+    /// <summary>The few SQL fragments in which the two engines differ.</summary>
+    SqlDialect Dialect { get; }
+
     Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>
+/// The SQL that differs between SQLite and PostgreSQL, in one place. Everything else is written once
+/// in the SQL both engines accept (ON CONFLICT, RETURNING, CAST, COALESCE, ||, EXISTS).
+/// </summary>
+public sealed class SqlDialect
+{
+    public static readonly SqlDialect Sqlite = new(DbProvider.Sqlite);
+    public static readonly SqlDialect PostgreSql = new(DbProvider.PostgreSql);
+
+    private SqlDialect(DbProvider provider) => Provider = provider;
+
+    public DbProvider Provider { get; }
+
+    public static SqlDialect For(DbProvider provider) => provider == DbProvider.PostgreSql ? PostgreSql : Sqlite;
+
+    /// <summary>
+    /// A FROM item giving one row per element of a JSON array (a parameter or a column), as text in a
+    /// column named <c>value</c> of <paramref name="alias"/>; cast it where a number is wanted.
+    /// </summary>
+    public string JsonArrayRows(string json, string alias) => Provider == DbProvider.PostgreSql
+        ? $"jsonb_array_elements_text(CAST({json} AS jsonb)) AS {alias}(value)"
+        : $"json_each({json}) AS {alias}";
+}
+
+/// <summary>Registers the connection factory that <c>Database:Provider</c> names.</summary>
+public static class DatabaseSetup
+{
+    public static IServiceCollection AddDatabase(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<DatabaseOptions>(configuration.GetSection("Database"));
+        if (ProviderOf(configuration) == DbProvider.PostgreSql)
+        {
+            services.AddSingleton<IDbConnectionFactory, PostgresConnectionFactory>();
+        }
+        else
+        {
+            services.AddSingleton<IDbConnectionFactory, SqliteConnectionFactory>();
+        }
+        return services;
+    }
+
+    public static DbProvider ProviderOf(IConfiguration configuration) =>
+        configuration.GetSection("Database").Get<DatabaseOptions>()?.Provider ?? DbProvider.Sqlite;
 }
 
 public sealed class SqliteConnectionFactory : IDbConnectionFactory
@@ -20,6 +85,10 @@ public sealed class SqliteConnectionFactory : IDbConnectionFactory
     {
         _connectionString = BuildConnectionString(configuration.GetConnectionString("PolicyMatch"));
     }
+
+    public DbProvider Provider => DbProvider.Sqlite;
+
+    public SqlDialect Dialect => SqlDialect.Sqlite;
 
     public string ConnectionString => _connectionString;
 
@@ -51,6 +120,39 @@ public sealed class SqliteConnectionFactory : IDbConnectionFactory
         await connection.ExecuteAsync("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
         return connection;
     }
+}
+
+/// <summary>
+/// PostgreSQL through one pooled <see cref="NpgsqlDataSource"/> per process. The connection string
+/// is <c>ConnectionStrings:PolicyMatch</c> in Npgsql's form (Host=…;Database=…;Username=…).
+/// </summary>
+public sealed class PostgresConnectionFactory : IDbConnectionFactory, IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+
+    public PostgresConnectionFactory(IConfiguration configuration)
+    {
+        var configured = configuration.GetConnectionString("PolicyMatch");
+        if (string.IsNullOrWhiteSpace(configured) || configured.Contains("Data Source=", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(
+                "Database:Provider is PostgreSql, so ConnectionStrings:PolicyMatch must be a PostgreSQL connection string " +
+                "such as 'Host=127.0.0.1;Port=5432;Database=policymatch;Username=policymatch;Password=…'.");
+        }
+        ConnectionString = configured;
+        _dataSource = NpgsqlDataSource.Create(configured);
+    }
+
+    public DbProvider Provider => DbProvider.PostgreSql;
+
+    public SqlDialect Dialect => SqlDialect.PostgreSql;
+
+    public string ConnectionString { get; }
+
+    public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }
 
 /// <summary>Dapper set-up shared by every repository: snake_case columns, DateOnly as ISO text.</summary>

@@ -5,21 +5,22 @@ using Dapper;
 namespace PolicyMatch.Web.Infrastructure.Data;
 
 /// <summary>
-/// Applies the forward-only numbered scripts in Migrations/ (embedded resources), each in its own
+/// Applies the forward-only numbered scripts of the configured engine — Migrations/Sqlite or
+/// Migrations/PostgreSql (embedded resources, the same numbering in both) — each in its own
 /// transaction, and records them in <c>schema_migrations</c>. See Migrations/README.md.
 /// </summary>
 public sealed partial class MigrationRunner(IDbConnectionFactory connections, ILogger<MigrationRunner> logger)
 {
     public sealed record Migration(int Number, string Name, string Sql);
 
-    public static IReadOnlyList<Migration> Discover()
+    public static IReadOnlyList<Migration> Discover(DbProvider provider)
     {
         var assembly = typeof(MigrationRunner).Assembly;
         var list = new List<Migration>();
         foreach (var resource in assembly.GetManifestResourceNames())
         {
             var match = MigrationName().Match(resource);
-            if (!match.Success)
+            if (!match.Success || match.Groups["provider"].Value != provider.ToString())
             {
                 continue;
             }
@@ -38,8 +39,11 @@ public sealed partial class MigrationRunner(IDbConnectionFactory connections, IL
     public async Task<IReadOnlyList<int>> ApplyAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        // WAL lets readers run while the one writer writes; it is a property of the file, set once.
-        await connection.ExecuteAsync("PRAGMA journal_mode = WAL;");
+        if (connections.Provider == DbProvider.Sqlite)
+        {
+            // WAL lets readers run while the one writer writes; it is a property of the file, set once.
+            await connection.ExecuteAsync("PRAGMA journal_mode = WAL;");
+        }
         await connection.ExecuteAsync("""
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 number      INTEGER PRIMARY KEY,
@@ -49,7 +53,7 @@ public sealed partial class MigrationRunner(IDbConnectionFactory connections, IL
             """);
         var applied = (await connection.QueryAsync<int>("SELECT number FROM schema_migrations")).ToHashSet();
         var done = new List<int>();
-        foreach (var migration in Discover().Where(m => !applied.Contains(m.Number)))
+        foreach (var migration in Discover(connections.Provider).Where(m => !applied.Contains(m.Number)))
         {
             await using var tx = await connection.BeginTransactionAsync(cancellationToken);
             await connection.ExecuteAsync(migration.Sql, transaction: tx);
@@ -64,6 +68,6 @@ public sealed partial class MigrationRunner(IDbConnectionFactory connections, IL
         return done;
     }
 
-    [GeneratedRegex(@"\.Migrations\.(?<n>\d{4})_(?<name>[a-z0-9_]+)\.sql$")]
+    [GeneratedRegex(@"\.Migrations\.(?<provider>Sqlite|PostgreSql)\.(?<n>\d{4})_(?<name>[a-z0-9_]+)\.sql$")]
     private static partial Regex MigrationName();
 }

@@ -85,8 +85,8 @@ public static class JobsSetup
         {
             return services;
         }
-        var connectionString = SqliteConnectionFactory.BuildConnectionString(
-            configuration.GetConnectionString("Jobs") ?? DefaultJobsConnectionString(configuration));
+        var provider = DatabaseSetup.ProviderOf(configuration);
+        var connectionString = JobsConnectionString(configuration, provider);
         // A declared trigger replaces the stored one at start but keeps its history, so a daily run
         // missed while the portal was down is still seen as missed (and fires once).
         services.Configure<QuartzOptions>(o => o.Scheduling.ScheduleTriggerRelativeToReplacedTrigger = true);
@@ -94,13 +94,34 @@ public static class JobsSetup
         {
             q.UsePersistentStore(store =>
             {
-                store.UseSqlite(connectionString);
+                if (provider == DbProvider.PostgreSql)
+                {
+                    store.UsePostgres(connectionString);
+                    // Row locks (SELECT … FOR UPDATE on qrtz_locks) hand each firing to one node; a
+                    // node that stops checking in has its running, recoverable jobs taken over.
+                    store.UseClustering(c =>
+                    {
+                        c.CheckinInterval = TimeSpan.FromSeconds(5);
+                        c.CheckinMisfireThreshold = TimeSpan.FromSeconds(20);
+                    });
+                }
+                else
+                {
+                    store.UseSqlite(connectionString);
+                }
                 store.UseSystemTextJsonSerializer();
                 store.ProvisionSchema();
             });
             // Shutting down, running jobs get their cancellation token signalled: the dispatcher then
             // finishes the SMTP calls in flight, records them, and hands back what it had not started.
-            q.ConfigureScheduler(s => s.ShutdownJobInterruption = ShutdownJobInterruption.Always);
+            q.ConfigureScheduler(s =>
+            {
+                s.ShutdownJobInterruption = ShutdownJobInterruption.Always;
+                // One scheduler name on every node, and an instance id of each node's own (host name
+                // and a timestamp): on PostgreSQL the nodes form one cluster.
+                s.InstanceName = "PolicyMatch";
+                s.GenerateInstanceId = true;
+            });
             foreach (var declared in Schedules(options))
             {
                 q.AddJob(declared.JobType, j => j
@@ -118,19 +139,22 @@ public static class JobsSetup
                 });
             }
         });
-        services.AddHostedService(provider => new SchedulerHost(
-            provider.GetRequiredService<ISchedulerFactory>(), provider.GetRequiredService<IOptions<JobsOptions>>(), connectionString,
-            provider.GetRequiredService<ILogger<SchedulerHost>>()));
+        services.AddHostedService(sp => new SchedulerHost(
+            sp.GetRequiredService<ISchedulerFactory>(), sp.GetRequiredService<IOptions<JobsOptions>>(),
+            provider == DbProvider.Sqlite ? connectionString : null, sp.GetRequiredService<StartupLock>(),
+            sp.GetRequiredService<ILogger<SchedulerHost>>()));
         return services;
     }
 
     /// <summary>
     /// Starts the scheduler when Jobs:Enabled is true as the host's options say at start (tests of pages
     /// switch it off in settings that arrive after registration), and stops it waiting for running
-    /// jobs. Before the first start it puts the jobs database in WAL mode (a property of the file):
-    /// the dashboard reads while the scheduler writes.
+    /// jobs. Before the first start it puts a SQLite jobs database in WAL mode (a property of the file):
+    /// the dashboard reads while the scheduler writes. On PostgreSQL the first start provisions the
+    /// job store's tables, under the start-up lock so two nodes starting together do not both try.
     /// </summary>
-    private sealed class SchedulerHost(ISchedulerFactory factory, IOptions<JobsOptions> options, string connectionString, ILogger<SchedulerHost> logger) : IHostedService
+    private sealed class SchedulerHost(
+        ISchedulerFactory factory, IOptions<JobsOptions> options, string? sqliteConnectionString, StartupLock startupLock, ILogger<SchedulerHost> logger) : IHostedService
     {
         private IScheduler? _scheduler;
 
@@ -141,14 +165,18 @@ public static class JobsSetup
                 logger.LogInformation("The job scheduler does not run in this process (Jobs:Enabled is false)");
                 return;
             }
-            await using (var connection = new SqliteConnection(connectionString))
+            if (sqliteConnectionString is not null)
             {
+                await using var connection = new SqliteConnection(sqliteConnectionString);
                 await connection.OpenAsync(cancellationToken);
                 await using var command = connection.CreateCommand();
                 command.CommandText = "PRAGMA journal_mode = WAL;";
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
-            _scheduler = await factory.GetScheduler(cancellationToken);
+            await using (await startupLock.AcquireAsync(cancellationToken))
+            {
+                _scheduler = await factory.GetScheduler(cancellationToken);
+            }
             await _scheduler.Start(cancellationToken);
         }
 
@@ -161,7 +189,20 @@ public static class JobsSetup
         }
     }
 
-    /// <summary>By default the jobs database sits beside the portal's database file.</summary>
+    /// <summary>
+    /// ConnectionStrings:Jobs when set. Otherwise, on SQLite, a jobs.db file beside the portal's
+    /// database file; on PostgreSQL, the portal's own database (the qrtz_ tables sit beside the app's).
+    /// </summary>
+    private static string JobsConnectionString(IConfiguration configuration, DbProvider provider)
+    {
+        var configured = configuration.GetConnectionString("Jobs");
+        if (provider == DbProvider.PostgreSql)
+        {
+            return string.IsNullOrWhiteSpace(configured) ? configuration.GetConnectionString("PolicyMatch") ?? "" : configured;
+        }
+        return SqliteConnectionFactory.BuildConnectionString(configured ?? DefaultJobsConnectionString(configuration));
+    }
+
     private static string DefaultJobsConnectionString(IConfiguration configuration)
     {
         var portal = new SqliteConnectionStringBuilder(SqliteConnectionFactory.BuildConnectionString(configuration.GetConnectionString("PolicyMatch")));
