@@ -16,6 +16,7 @@ using PolicyMatch.Web.Features.Incubators;
 using PolicyMatch.Web.Features.Matching;
 using PolicyMatch.Web.Features.Notices;
 using PolicyMatch.Web.Features.Profiles;
+using PolicyMatch.Web.Features.Rematch;
 using PolicyMatch.Web.Features.Search;
 using PolicyMatch.Web.Infrastructure.Data;
 using PolicyMatch.Web.Infrastructure.Jobs;
@@ -101,6 +102,7 @@ services.AddSingleton<SearchRepository>();
 services.AddSingleton<CatalogCache>();
 services.AddSingleton<CatalogImporter>();
 services.AddSingleton<MatchService>();
+services.AddRematchFeature();
 services.AddSingleton<PolicyMatch.Web.Features.Home.HomePage>();
 services.AddSingleton(sp => Industries.Load(Path.Combine(
     sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SeedOptions>>().Value.Directory, "reference", "gbt4754-2017-industries.tsv")));

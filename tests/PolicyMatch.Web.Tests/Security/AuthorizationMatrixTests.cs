@@ -111,6 +111,7 @@ public class AuthorizationMatrixTests(Portal portal) : IClassFixture<Portal>
         ("GET", "/admin/jobs", Gate.Admins, "/admin/jobs"),
         ("POST", "/admin/jobs/deliveries/{id:long}/retry", Gate.Admins, "/admin/jobs/deliveries/1/retry"),
         ("POST", "/admin/jobs/deliveries/retry-failed", Gate.Admins, "/admin/jobs/deliveries/retry-failed"),
+        ("POST", "/admin/jobs/rematch", Gate.Admins, "/admin/jobs/rematch"),
         ("GET", "/inbox", Gate.SignedIn, "/inbox"),
         ("POST", "/inbox/{id:long}/acknowledge", Gate.SignedIn, "/inbox/1/acknowledge"),
         ("GET", "/subscriptions", Gate.SignedIn, "/subscriptions"),

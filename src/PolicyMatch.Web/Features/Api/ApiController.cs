@@ -28,6 +28,7 @@ public sealed class ApiController(
     CatalogRepository catalog,
     SearchRepository search,
     CatalogImporter importer,
+    Rematch.RematchScheduler rematch,
     IOptions<CatalogOptions> catalogOptions,
     TimeProvider clock) : ControllerBase
 {
@@ -244,6 +245,11 @@ public sealed class ApiController(
         {
             return ApiBody.Bad($"the catalog file has {result.Problems.Count} problem(s); nothing was imported",
                 result.Problems.Select(p => new ApiProblem(p.Path, p.Message)));
+        }
+        if (result.Created + result.NewVersions > 0 || export.Measures?.Any(m => m.Status is "retired" or "draft") == true)
+        {
+            // Any number of measures may have changed: the stored matches are refreshed in full.
+            await rematch.CatalogChangedAsync(ct);
         }
         return Ok(new { created = result.Created, new_versions = result.NewVersions, unchanged = result.Unchanged });
     }

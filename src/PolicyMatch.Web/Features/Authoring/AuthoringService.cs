@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using PolicyMatch.Web.Features.Admin;
 using PolicyMatch.Web.Features.Catalog;
 using PolicyMatch.Web.Features.Plans;
+using PolicyMatch.Web.Features.Rematch;
 using PolicyMatch.Web.Features.Search;
 using PolicyMatch.Web.Infrastructure.Data;
 using static PolicyMatch.Web.Infrastructure.Web.L;
@@ -23,10 +24,11 @@ public enum RetireOutcome { Retired, NotPublished, NotFound }
 /// <summary>
 /// The administrators' use cases on measures: save a draft, publish, retire. Each runs in one
 /// transaction with its audit entry; publishing and retiring also rebuild the search index in that
-/// transaction and then drop the matching cache, so the next match sees the change.
+/// transaction and then drop the matching cache, so the next match sees the change, and schedule the
+/// rematch job for that measure, so the stored matches (company_matches) follow.
 /// </summary>
 public sealed class AuthoringService(
-    IDbConnectionFactory connections, CatalogRepository catalog, SearchRepository search, CatalogCache cache, AuditLog audit)
+    IDbConnectionFactory connections, CatalogRepository catalog, SearchRepository search, CatalogCache cache, AuditLog audit, RematchScheduler rematch)
 {
     public const string Entity = "measure";
 
@@ -146,6 +148,7 @@ public sealed class AuthoringService(
             await tx.CommitAsync(ct);
         }
         cache.Invalidate();
+        await rematch.MeasureChangedAsync(id, ct);
         return (PublishOutcome.Published, []);
     }
 
@@ -174,6 +177,7 @@ public sealed class AuthoringService(
             await tx.CommitAsync(ct);
         }
         cache.Invalidate();
+        await rematch.MeasureChangedAsync(id, ct);
         return RetireOutcome.Retired;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using PolicyMatch.Web.Features.Account;
 using PolicyMatch.Web.Features.Matching;
 using PolicyMatch.Web.Features.Profiles;
+using PolicyMatch.Web.Features.Rematch;
 using static PolicyMatch.Web.Infrastructure.Web.L;
 
 namespace PolicyMatch.Web.Features.Companies;
@@ -23,7 +24,7 @@ public sealed record HistoryView(CompanyRow Company, IReadOnlyList<ProfileChange
 [Authorize(Roles = Roles.Company + "," + Roles.Admin)]
 [Route("companies")]
 public sealed class CompaniesController(
-    CompanyRepository companies, CompanyAccess access, ProfileValidator validator, MatchService matching, TimeProvider clock) : Controller
+    CompanyRepository companies, CompanyAccess access, ProfileValidator validator, MatchService matching, RematchService rematch, TimeProvider clock) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken ct) => View(await ListAsync(null, null, ct));
@@ -61,6 +62,8 @@ public sealed class CompaniesController(
             Response.StatusCode = StatusCodes.Status409Conflict;
             return View("Edit", new CompanyEditView(null, new ProfileFormView(form, errors), null));
         }
+        // The stored matches follow the profile at once (lists of eligible companies read them).
+        await rematch.RefreshCompanyAsync(id.Value, ct: ct);
         return Redirect($"/companies/{id}");
     }
 
@@ -112,6 +115,10 @@ public sealed class CompaniesController(
             return View("Edit", new CompanyEditView(id, new ProfileFormView(form, check.Errors), null));
         }
         var changed = await companies.UpdateProfileAsync(id, check.Profile, User.Id(), ct);
+        if (changed.Count > 0)
+        {
+            await rematch.RefreshCompanyAsync(id, ct: ct);
+        }
         TempData["Flash"] = changed.Count == 0
             ? T("没有修改", "Nothing changed")
             : T($"已保存:{string.Join("、", changed.Select(FactLabels.Of))}", $"Saved: {string.Join(", ", changed.Select(FactLabels.Of))}");

@@ -40,7 +40,7 @@ public sealed record ReportView(CompanyRow Company, MatchReport Report, string? 
 [Route("incubator")]
 public sealed class IncubatorsController(
     IncubatorRepository incubators, CompanyRepository companies, CompanyAccess access, ProfileValidator validator,
-    TenantCsv csv, TenantMatrixBuilder matrices, MatchService matching, TimeProvider clock) : Controller
+    TenantCsv csv, TenantMatrixBuilder matrices, MatchService matching, Rematch.RematchService rematch, TimeProvider clock) : Controller
 {
     private DateOnly Today => DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
 
@@ -127,6 +127,7 @@ public sealed class IncubatorsController(
         // The incubator is adding it, so it is an incubator tenant unless the form says otherwise.
         profile["incubator_tenant"] ??= true;
         var added = (await incubators.AddTenantsAsync(workspace.Incubator.Id, [profile], User.Id(), "incubator.tenant_added", ct)).Single();
+        await RefreshMatchesAsync([added], ct);
         TempData["Flash"] = added.Outcome switch
         {
             TenantAddOutcome.Created => T($"已添加在孵企业“{added.Name}”。", $"{added.Name} is added as a tenant."),
@@ -226,6 +227,7 @@ public sealed class IncubatorsController(
             return View(new ImportView(workspace, result, file?.FileName));
         }
         var added = await incubators.AddTenantsAsync(workspace.Incubator.Id, result.Tenants.Select(t => t.Profile).ToList(), User.Id(), "incubator.tenants_imported", ct);
+        await RefreshMatchesAsync(added, ct);
         var created = added.Count(a => a.Outcome == TenantAddOutcome.Created);
         var already = added.Count(a => a.Outcome == TenantAddOutcome.AlreadyTenant);
         TempData["Flash"] = T(
@@ -236,6 +238,15 @@ public sealed class IncubatorsController(
             return Json(new { redirect = "/incubator" });
         }
         return Redirect("/incubator");
+    }
+
+    /// <summary>A company created here gets its stored matches now, not at the next daily rematch.</summary>
+    private async Task RefreshMatchesAsync(IEnumerable<TenantAdded> added, CancellationToken ct)
+    {
+        foreach (var company in added.Where(a => a.Outcome == TenantAddOutcome.Created))
+        {
+            await rematch.RefreshCompanyAsync(company.CompanyId, ct: ct);
+        }
     }
 
     // ---- the matrix and its exports -------------------------------------------------------------

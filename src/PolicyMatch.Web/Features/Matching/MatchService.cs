@@ -43,11 +43,20 @@ public sealed class MatchService(CatalogCache catalog, EligibilityEngine engine)
         var items = new List<MatchItem>(measures.Count);
         foreach (var measure in measures)
         {
-            var evaluation = engine.Evaluate(measure.Rules, facts);
-            var locationOnly = evaluation.NearMissCriterion is { } miss && measure.LocationCriteria.Contains(miss.Id);
-            items.Add(new MatchItem(measure.Row, evaluation, measure.Row.PeriodStatusOn(asOf), locationOnly));
+            items.Add(Match(measure, facts, asOf));
         }
         return new MatchReport(asOf, facts, Sort(items));
+    }
+
+    /// <summary>
+    /// One measure against one profile's facts: the single place that decides a match's group, shared by
+    /// the matches page and the stored matches (<see cref="Rematch.RematchService"/>), so both agree.
+    /// </summary>
+    public MatchItem Match(PublishedMeasure measure, ProfileFacts facts, DateOnly asOf)
+    {
+        var evaluation = engine.Evaluate(measure.Rules, facts);
+        var locationOnly = evaluation.NearMissCriterion is { } miss && measure.LocationCriteria.Contains(miss.Id);
+        return new MatchItem(measure.Row, evaluation, measure.Row.PeriodStatusOn(asOf), locationOnly);
     }
 
     /// <summary>

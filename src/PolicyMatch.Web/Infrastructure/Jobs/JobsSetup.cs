@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using PolicyMatch.Web.Features.Notices;
+using PolicyMatch.Web.Features.Rematch;
 using PolicyMatch.Web.Infrastructure.Data;
 using Quartz;
 
@@ -39,6 +40,11 @@ public static class JobsSetup
     public static readonly JobKey ExpiryReminders = new("expiry-reminders", Group);
     public static readonly JobKey Digest = new("digest", Group);
 
+    /// <summary>The stored matches' refresh (Features/Rematch): daily in full, and on demand for one measure.</summary>
+    public const string MatchingGroup = "matching";
+
+    public static readonly JobKey Rematch = new("rematch", MatchingGroup);
+
     /// <summary>
     /// Every schedule of the portal. Intervals come from <see cref="JobsOptions"/>; the calendar ones are
     /// Beijing time. A cron trigger that should have fired while the portal was down fires once at
@@ -66,6 +72,11 @@ public static class JobsSetup
             "新匹配政策周报", "Weekly digest of newly matching measures",
             "每周一 09:00(北京时间)", "Mondays 09:00 Beijing time",
             RequestsRecovery: false, Cron("0 0 9 ? * MON")),
+        new(Rematch, typeof(RematchJob), new TriggerKey("rematch-daily", MatchingGroup),
+            "重新计算全部企业的匹配结果(企业年限、证书有效期等随日期变化);发布、下线政策后另行只计算该政策",
+            "Recomputes every company's stored matches (age, certificate validity and the like change with the date); publishing or retiring a measure also runs it for that measure",
+            "每天 03:30(北京时间),以及每次发布、下线、导入之后", "daily 03:30 Beijing time, and after each publish, retire or import",
+            RequestsRecovery: true, Cron("0 30 3 * * ?")),
     ];
 
     private static IScheduleBuilder Every(TimeSpan interval) =>

@@ -23,7 +23,7 @@ public sealed class ScheduledJobs(IServiceProvider services, IOptions<JobsOption
             return declared.Select(s => new ScheduledJobView(s, null, null, null)).ToList();
         }
         var scheduler = await SchedulerAsync(ct);
-        var triggers = (await scheduler.QueryTriggers(new TriggerQuery { Group = GroupMatcher<TriggerKey>.GroupEquals(JobsSetup.Group), Take = PagedQuery.All }, ct)).Items
+        var triggers = (await scheduler.QueryTriggers(new TriggerQuery { Group = GroupMatcher<TriggerKey>.AnyGroup(), Take = PagedQuery.All }, ct)).Items
             .ToDictionary(t => t.Key);
         return declared.Select(s => triggers.TryGetValue(s.Trigger, out var t)
                 ? new ScheduledJobView(s, t.State.ToString(), t.NextFireTimeUtc, t.PreviousFireTimeUtc)
@@ -31,14 +31,17 @@ public sealed class ScheduledJobs(IServiceProvider services, IOptions<JobsOption
             .ToList();
     }
 
-    /// <summary>Runs a job now (e.g. the dispatcher after a retry); false when no scheduler runs here.</summary>
-    public async Task<bool> TriggerAsync(JobKey job, CancellationToken ct = default)
+    /// <summary>
+    /// Runs a job now (e.g. the dispatcher after a retry), with <paramref name="data"/> on its one-shot
+    /// trigger; false when no scheduler runs here.
+    /// </summary>
+    public async Task<bool> TriggerAsync(JobKey job, CancellationToken ct = default, JobDataMap? data = null)
     {
         if (!Running)
         {
             return false;
         }
-        await (await SchedulerAsync(ct)).TriggerJob(job, null, ct);
+        await (await SchedulerAsync(ct)).TriggerJob(job, data, ct);
         return true;
     }
 

@@ -1,0 +1,194 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using NpgsqlTypes;
+using PolicyMatch.Web.Features.Matching;
+using PolicyMatch.Web.Infrastructure.Data;
+
+namespace PolicyMatch.Web.Features.Rematch;
+
+/// <summary>One stored match: a company's group for one measure version. Plain "not eligible" is never stored.</summary>
+public readonly record struct StoredMatch(long CompanyId, string MeasureId, int MeasureVersion, MatchGroup Group, int Met, int Total)
+{
+    /// <summary>The <c>company_matches.outcome</c> value of a group that is stored.</summary>
+    public static string OutcomeOf(MatchGroup group) => group switch
+    {
+        MatchGroup.Eligible => "eligible",
+        MatchGroup.NeedsInformation => "needs_information",
+        MatchGroup.NearMiss => "near_miss",
+        _ => throw new ArgumentOutOfRangeException(nameof(group), group, "not-eligible matches are not stored"),
+    };
+}
+
+/// <summary>A company as the rematch reads it: the profile and when it last changed.</summary>
+public sealed record CompanyProfileRow
+{
+    public long Id { get; init; }
+    public string ProfileJson { get; init; } = "{}";
+    public string UpdatedAt { get; init; } = "";
+}
+
+/// <summary>A stored row as read back (tests, exports).</summary>
+public sealed record CompanyMatchRow
+{
+    public long CompanyId { get; init; }
+    public string MeasureId { get; init; } = "";
+    public long MeasureVersion { get; init; }
+    public string Outcome { get; init; } = "";
+    public long Met { get; init; }
+    public long Total { get; init; }
+    public string RefreshedAt { get; init; } = "";
+}
+
+/// <summary>One bulk rematch as the jobs dashboard shows it.</summary>
+public sealed record RematchRun
+{
+    public long Id { get; init; }
+    public string Scope { get; init; } = "";
+    public string? MeasureId { get; init; }
+    public string AsOf { get; init; } = "";
+    public string StartedAt { get; init; } = "";
+    public string FinishedAt { get; init; } = "";
+    public long Companies { get; init; }
+    public long RowsWritten { get; init; }
+    public long DurationMs { get; init; }
+}
+
+/// <summary>
+/// The SQL of the stored matches (<c>company_matches</c>, <c>rematch_runs</c>). Reads are Dapper; the bulk
+/// write is the fastest honest method of each engine — on SQLite one prepared INSERT re-executed with new
+/// parameter values inside the caller's transaction, on PostgreSQL a binary COPY — because Dapper's
+/// per-row command would spend most of a 100,000-company rematch building commands.
+/// </summary>
+public sealed class StoredMatches(IDbConnectionFactory connections)
+{
+    /// <summary>One page of companies after <paramref name="afterId"/>, in id order (keyset paging).</summary>
+    public async Task<IReadOnlyList<CompanyProfileRow>> CompanyPageAsync(long afterId, int take, CancellationToken ct)
+    {
+        await using var db = await connections.OpenAsync(ct);
+        return (await db.QueryAsync<CompanyProfileRow>(new CommandDefinition("""
+            SELECT id, profile_json, updated_at FROM companies WHERE id > @After ORDER BY id LIMIT @Take
+            """, new { After = afterId, Take = take }, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>Companies changed at or after <paramref name="since"/>, read inside the write transaction.</summary>
+    public static async Task<IReadOnlyList<CompanyProfileRow>> ChangedSinceAsync(DbConnection db, DbTransaction tx, string since, CancellationToken ct) =>
+        (await db.QueryAsync<CompanyProfileRow>(new CommandDefinition("""
+            SELECT id, profile_json, updated_at FROM companies WHERE updated_at >= @Since ORDER BY id
+            """, new { Since = since }, tx, cancellationToken: ct))).ToList();
+
+    /// <summary>One company, read inside the transaction that replaces its rows; null when there is none.</summary>
+    public static Task<CompanyProfileRow?> FindAsync(DbConnection db, DbTransaction tx, long companyId, CancellationToken ct) =>
+        db.QuerySingleOrDefaultAsync<CompanyProfileRow>(new CommandDefinition(
+            "SELECT id, profile_json, updated_at FROM companies WHERE id = @Id", new { Id = companyId }, tx, cancellationToken: ct));
+
+    public static Task DeleteAllAsync(DbConnection db, DbTransaction tx, CancellationToken ct) =>
+        db.ExecuteAsync(new CommandDefinition("DELETE FROM company_matches", transaction: tx, cancellationToken: ct));
+
+    public static Task DeleteMeasureAsync(DbConnection db, DbTransaction tx, string measureId, CancellationToken ct) =>
+        db.ExecuteAsync(new CommandDefinition("DELETE FROM company_matches WHERE measure_id = @Measure", new { Measure = measureId }, tx, cancellationToken: ct));
+
+    public static Task DeleteCompanyAsync(DbConnection db, DbTransaction tx, long companyId, CancellationToken ct) =>
+        db.ExecuteAsync(new CommandDefinition("DELETE FROM company_matches WHERE company_id = @Company", new { Company = companyId }, tx, cancellationToken: ct));
+
+    /// <summary>Writes the rows with the engine's bulk path; returns how many were written.</summary>
+    public static async Task<long> InsertAsync(DbConnection db, DbTransaction tx, IEnumerable<StoredMatch> rows, string refreshedAt, CancellationToken ct) => db switch
+    {
+        NpgsqlConnection pg => await CopyAsync(pg, rows, refreshedAt, ct),
+        SqliteConnection sqlite => InsertPrepared(sqlite, (SqliteTransaction)tx, rows, refreshedAt, ct),
+        _ => throw new NotSupportedException($"No bulk insert for {db.GetType().Name}"),
+    };
+
+    /// <summary>
+    /// SQLite: one command, prepared once, executed per row with new parameter values. Synchronous on
+    /// purpose: Microsoft.Data.Sqlite's async methods run synchronously anyway and only add overhead.
+    /// </summary>
+    private static long InsertPrepared(SqliteConnection db, SqliteTransaction tx, IEnumerable<StoredMatch> rows, string refreshedAt, CancellationToken ct)
+    {
+        using var command = db.CreateCommand();
+        command.Transaction = tx;
+        command.CommandText = """
+            INSERT INTO company_matches (company_id, measure_id, measure_version, outcome, met, total, refreshed_at)
+            VALUES ($company, $measure, $version, $outcome, $met, $total, $at)
+            """;
+        var company = command.Parameters.Add("$company", SqliteType.Integer);
+        var measure = command.Parameters.Add("$measure", SqliteType.Text);
+        var version = command.Parameters.Add("$version", SqliteType.Integer);
+        var outcome = command.Parameters.Add("$outcome", SqliteType.Text);
+        var met = command.Parameters.Add("$met", SqliteType.Integer);
+        var total = command.Parameters.Add("$total", SqliteType.Integer);
+        command.Parameters.Add("$at", SqliteType.Text).Value = refreshedAt;
+        command.Prepare();
+        long written = 0;
+        foreach (var row in rows)
+        {
+            company.Value = row.CompanyId;
+            measure.Value = row.MeasureId;
+            version.Value = row.MeasureVersion;
+            outcome.Value = StoredMatch.OutcomeOf(row.Group);
+            met.Value = row.Met;
+            total.Value = row.Total;
+            command.ExecuteNonQuery();
+            if (++written % 65_536 == 0)
+            {
+                ct.ThrowIfCancellationRequested();
+            }
+        }
+        return written;
+    }
+
+    /// <summary>PostgreSQL: binary COPY inside the caller's transaction (a COPY joins the connection's transaction).</summary>
+    private static async Task<long> CopyAsync(NpgsqlConnection db, IEnumerable<StoredMatch> rows, string refreshedAt, CancellationToken ct)
+    {
+        await using var copy = await db.BeginBinaryImportAsync("""
+            COPY company_matches (company_id, measure_id, measure_version, outcome, met, total, refreshed_at) FROM STDIN (FORMAT BINARY)
+            """, ct);
+        long written = 0;
+        foreach (var row in rows)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(row.CompanyId, NpgsqlDbType.Bigint, ct);
+            await copy.WriteAsync(row.MeasureId, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(row.MeasureVersion, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(StoredMatch.OutcomeOf(row.Group), NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(row.Met, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(row.Total, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(refreshedAt, NpgsqlDbType.Text, ct);
+            written++;
+        }
+        await copy.CompleteAsync(ct);
+        return written;
+    }
+
+    public static Task RecordRunAsync(DbConnection db, DbTransaction tx, RematchRun run, CancellationToken ct) =>
+        db.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO rematch_runs (scope, measure_id, as_of, started_at, finished_at, companies, rows_written, duration_ms)
+            VALUES (@Scope, @MeasureId, @AsOf, @StartedAt, @FinishedAt, @Companies, @RowsWritten, @DurationMs)
+            """, run, tx, cancellationToken: ct));
+
+    /// <summary>The newest bulk rematches, newest first.</summary>
+    public async Task<IReadOnlyList<RematchRun>> RecentRunsAsync(int take, CancellationToken ct = default)
+    {
+        await using var db = await connections.OpenAsync(ct);
+        return (await db.QueryAsync<RematchRun>(new CommandDefinition(
+            "SELECT * FROM rematch_runs ORDER BY id DESC LIMIT @Take", new { Take = take }, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>A company's stored rows, by measure id.</summary>
+    public async Task<IReadOnlyList<CompanyMatchRow>> OfCompanyAsync(long companyId, CancellationToken ct = default)
+    {
+        await using var db = await connections.OpenAsync(ct);
+        return (await db.QueryAsync<CompanyMatchRow>(new CommandDefinition(
+            "SELECT * FROM company_matches WHERE company_id = @Company ORDER BY measure_id", new { Company = companyId }, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>How many companies each stored outcome has for one measure.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountsOfMeasureAsync(string measureId, CancellationToken ct = default)
+    {
+        await using var db = await connections.OpenAsync(ct);
+        return (await db.QueryAsync<(string Outcome, long Count)>(new CommandDefinition(
+                "SELECT outcome, COUNT(*) FROM company_matches WHERE measure_id = @Measure GROUP BY outcome", new { Measure = measureId }, cancellationToken: ct)))
+            .ToDictionary(r => r.Outcome, r => r.Count);
+    }
+}
