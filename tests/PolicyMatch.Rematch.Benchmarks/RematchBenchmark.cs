@@ -1,0 +1,284 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Dapper;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using NpgsqlTypes;
+using PolicyMatch.Benchmarks;
+using PolicyMatch.Rules;
+using PolicyMatch.Web.Features.Matching;
+using PolicyMatch.Web.Features.Profiles;
+using PolicyMatch.Web.Features.Rematch;
+using PolicyMatch.Web.Infrastructure.Data;
+
+namespace PolicyMatch.Rematch.Benchmarks;
+
+/// <summary>
+/// Generates N companies (default 100,000) with varied profiles into a fresh database holding the seeded
+/// catalog, then times the full rematch and the single-measure rematch a publish triggers, with the
+/// portal's real services, and checks a sample of companies against the matches page's computation.
+/// Usage: dotnet run -c Release --project tests/PolicyMatch.Rematch.Benchmarks -- [--db sqlite|postgres]
+///        [--companies 100000] [--rounds 3]
+/// PostgreSQL: POLICYMATCH_TEST_POSTGRES names a server (see .ci/postgres.sh); a database is created
+/// for the run and dropped after it.
+/// </summary>
+public static class RematchBenchmark
+{
+    private static readonly TimeSpan Goal = TimeSpan.FromSeconds(30);
+
+    public static async Task<int> Main(string[] args)
+    {
+        var engine = Arg(args, "--db", "sqlite");
+        var count = int.Parse(Arg(args, "--companies", "100000"), CultureInfo.InvariantCulture);
+        var rounds = int.Parse(Arg(args, "--rounds", "3"), CultureInfo.InvariantCulture);
+        if (engine is not ("sqlite" or "postgres"))
+        {
+            Console.Error.WriteLine("--db is sqlite or postgres");
+            return 2;
+        }
+        await using var database = engine == "sqlite" ? BenchDatabase.Sqlite() : await BenchDatabase.PostgresAsync();
+        if (database is null)
+        {
+            Console.Error.WriteLine("POLICYMATCH_TEST_POSTGRES is not set: start a server with  eval \"$(bash .ci/postgres.sh start)\"");
+            return 2;
+        }
+        // WebApplicationFactory looks for the web project's content root; outside a test project, say where it is.
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_POLICYMATCH_WEB", Path.Combine(RepoRoot(), "src", "PolicyMatch.Web"));
+        await using var portal = new BenchPortal(database.Settings);
+        var services = portal.Services;
+        var catalog = await services.GetRequiredService<PolicyMatch.Web.Features.Catalog.CatalogCache>().GetPublishedAsync();
+        Console.WriteLine($"PolicyMatch rematch benchmark: {count:N0} companies × {catalog.Count} published measures (seeded catalog), {database.Name}");
+        Console.WriteLine($"  machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
+
+        var setup = Stopwatch.StartNew();
+        await GenerateCompaniesAsync(services.GetRequiredService<IDbConnectionFactory>(), count);
+        Console.WriteLine($"  setup (generate and insert the companies; not measured): {setup.Elapsed.TotalSeconds:0.0} s");
+
+        var rematch = services.GetRequiredService<RematchService>();
+        var ok = true;
+        RematchResult? full = null;
+        for (var round = 1; round <= rounds; round++)
+        {
+            full = await rematch.RefreshAllAsync();
+            ok &= full.Duration < Goal;
+            Console.WriteLine($"  full rematch, round {round}: {full.Companies:N0} companies, {full.Rows:N0} rows in {full.Duration.TotalSeconds:0.00} s (evaluate {full.Evaluating.TotalSeconds:0.00} s, write {full.Writing.TotalSeconds:0.00} s)");
+        }
+        var counts = await OutcomeCountsAsync(services.GetRequiredService<IDbConnectionFactory>());
+        Console.WriteLine($"  stored: {string.Join(", ", counts.Select(c => $"{c.Key} {c.Value:N0}"))}");
+
+        // The publish case: the measure with the most stored rows (the most work for one measure).
+        var busiest = await BusiestMeasureAsync(services.GetRequiredService<IDbConnectionFactory>());
+        for (var round = 1; round <= rounds; round++)
+        {
+            var one = await rematch.RefreshMeasureAsync(busiest);
+            ok &= one.Duration < Goal;
+            Console.WriteLine($"  single-measure rematch ({busiest}), round {round}: {one.Companies:N0} companies, {one.Rows:N0} rows in {one.Duration.TotalSeconds:0.00} s (evaluate {one.Evaluating.TotalSeconds:0.00} s, write {one.Writing.TotalSeconds:0.00} s)");
+        }
+
+        var mismatches = await CheckSampleAsync(services, full!.AsOf, 500);
+        ok &= mismatches == 0;
+        Console.WriteLine($"  check: 500 companies' stored rows against MatchService → {(mismatches == 0 ? "all equal" : $"{mismatches} differ")}");
+        Console.WriteLine($"  goal: under {Goal.TotalSeconds:0} s for {count:N0} companies → {(ok ? "MET" : "NOT MET")}");
+        return ok ? 0 : 1;
+    }
+
+    private static readonly string[] IndustryCodes = ["6513", "6520", "2720", "3825", "3562", "6431", "7320", "3974", "0511", "4417"];
+
+    /// <summary>
+    /// The rules benchmarks' profile generator (every public fact, each absent now and then) with a valid
+    /// 统一社会信用代码 and the facts it leaves out (industry, 科技型中小企业 year, listing), written with
+    /// the engine's bulk path: setup, not the measurement.
+    /// </summary>
+    private static async Task GenerateCompaniesAsync(IDbConnectionFactory connections, int count)
+    {
+        var rng = new Random(Workload.DefaultSeed + 7);
+        var now = DateTimeOffset.UtcNow.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+        IEnumerable<(string Uscc, string Name, string District, string Json)> Companies()
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var profile = Workload.Profile(rng, i);
+                var first17 = "91110000" + i.ToString("D9", CultureInfo.InvariantCulture);
+                var uscc = first17 + Uscc.CheckCharacterFor(first17);
+                var district = (string)profile[Facts.District]!;
+                profile[Facts.Uscc] = uscc;
+                profile[Facts.Name] = $"北京{district.TrimEnd('区', '市', '省')}{IndustryName(rng)}有限公司{i:D6}";
+                if (rng.NextDouble() < 0.7) profile[Facts.IndustryCode] = IndustryCodes[rng.Next(IndustryCodes.Length)];
+                if (rng.NextDouble() < 0.6) profile[Facts.TechSmeYear] = rng.NextDouble() < 0.3 ? JsonValue.Create(false) : JsonValue.Create(2021 + rng.Next(6));
+                if (rng.NextDouble() < 0.8) profile[Facts.ListingStatus] = Facts.ListingStatuses[rng.Next(Facts.ListingStatuses.Count)];
+                yield return (uscc, (string)profile[Facts.Name]!, district, profile.ToJsonString());
+            }
+        }
+
+        await using var db = await connections.OpenAsync();
+        await using var tx = await db.BeginTransactionAsync();
+        if (db is NpgsqlConnection pg)
+        {
+            await using var copy = await pg.BeginBinaryImportAsync(
+                "COPY companies (uscc, name, district, profile_json, created_at, updated_at) FROM STDIN (FORMAT BINARY)");
+            foreach (var c in Companies())
+            {
+                await copy.StartRowAsync();
+                await copy.WriteAsync(c.Uscc, NpgsqlDbType.Text);
+                await copy.WriteAsync(c.Name, NpgsqlDbType.Text);
+                await copy.WriteAsync(c.District, NpgsqlDbType.Text);
+                await copy.WriteAsync(c.Json, NpgsqlDbType.Text);
+                await copy.WriteAsync(now, NpgsqlDbType.Text);
+                await copy.WriteAsync(now, NpgsqlDbType.Text);
+            }
+            await copy.CompleteAsync();
+        }
+        else
+        {
+            await using var command = (SqliteCommand)db.CreateCommand();
+            command.Transaction = (SqliteTransaction)tx;
+            command.CommandText = "INSERT INTO companies (uscc, name, district, profile_json, created_at, updated_at) VALUES ($u, $n, $d, $p, $t, $t)";
+            var u = command.Parameters.Add("$u", SqliteType.Text);
+            var n = command.Parameters.Add("$n", SqliteType.Text);
+            var d = command.Parameters.Add("$d", SqliteType.Text);
+            var p = command.Parameters.Add("$p", SqliteType.Text);
+            command.Parameters.Add("$t", SqliteType.Text).Value = now;
+            command.Prepare();
+            foreach (var c in Companies())
+            {
+                (u.Value, n.Value, d.Value, p.Value) = (c.Uscc, c.Name, c.District, c.Json);
+                command.ExecuteNonQuery();
+            }
+        }
+        await tx.CommitAsync();
+        if (db is NpgsqlConnection analyse)
+        {
+            await analyse.ExecuteAsync("ANALYZE companies");
+        }
+    }
+
+    private static readonly string[] IndustryNames = ["科技", "生物医药", "智能制造", "信息技术", "新材料", "集成电路", "人工智能", "新能源"];
+
+    private static string IndustryName(Random rng) => IndustryNames[rng.Next(IndustryNames.Length)];
+
+    private static async Task<Dictionary<string, long>> OutcomeCountsAsync(IDbConnectionFactory connections)
+    {
+        await using var db = await connections.OpenAsync();
+        return (await db.QueryAsync<(string Outcome, long Count)>("SELECT outcome, COUNT(*) FROM company_matches GROUP BY outcome ORDER BY outcome"))
+            .ToDictionary(r => r.Outcome, r => r.Count);
+    }
+
+    private static async Task<string> BusiestMeasureAsync(IDbConnectionFactory connections)
+    {
+        await using var db = await connections.OpenAsync();
+        return await db.ExecuteScalarAsync<string>(
+            "SELECT measure_id FROM company_matches GROUP BY measure_id ORDER BY COUNT(*) DESC, measure_id LIMIT 1") ?? "";
+    }
+
+    /// <summary>Companies spread over the id range: stored rows against <see cref="MatchService"/> for the same date.</summary>
+    private static async Task<int> CheckSampleAsync(IServiceProvider services, DateOnly asOf, int sample)
+    {
+        var connections = services.GetRequiredService<IDbConnectionFactory>();
+        var matching = services.GetRequiredService<MatchService>();
+        var stored = services.GetRequiredService<StoredMatches>();
+        await using var db = await connections.OpenAsync();
+        var total = await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM companies");
+        var mismatches = 0;
+        for (var i = 0; i < sample; i++)
+        {
+            var id = 1 + i * total / sample;
+            var json = await db.ExecuteScalarAsync<string>("SELECT profile_json FROM companies WHERE id = @Id", new { Id = id });
+            var report = await matching.MatchAsync(JsonNode.Parse(json!)!.AsObject(), asOf);
+            var expected = report.Items.Where(x => x.Group != MatchGroup.NotEligible)
+                .Select(x => $"{x.Measure.MeasureId} {x.Measure.Version} {StoredMatch.OutcomeOf(x.Group)} {x.Evaluation.Met}/{x.Evaluation.Total}")
+                .Order(StringComparer.Ordinal);
+            var actual = (await stored.OfCompanyAsync(id)).Select(r => $"{r.MeasureId} {r.MeasureVersion} {r.Outcome} {r.Met}/{r.Total}").Order(StringComparer.Ordinal);
+            mismatches += expected.SequenceEqual(actual) ? 0 : 1;
+        }
+        return mismatches;
+    }
+
+    private static string Arg(string[] args, string name, string fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+
+    /// <summary>The real portal on the fresh database, its scheduler off (the benchmark calls the service itself).</summary>
+    private sealed class BenchPortal(IReadOnlyDictionary<string, string?> database) : WebApplicationFactory<global::Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            var settings = new Dictionary<string, string?>(database)
+            {
+                ["Jobs:Enabled"] = "false",
+                ["Seeds:Directory"] = Path.Combine(RepoRoot(), "seeds"),
+                ["Logging:LogLevel:Default"] = "Warning",
+            };
+            builder.UseEnvironment("Production");
+            builder.UseSetting("ConnectionStrings:PolicyMatch", settings["ConnectionStrings:PolicyMatch"]);
+            builder.UseSetting("Database:Provider", settings.GetValueOrDefault("Database:Provider") ?? "Sqlite");
+            builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
+        }
+    }
+
+    internal static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PolicyMatch.sln")))
+        {
+            dir = dir.Parent;
+        }
+        return dir?.FullName ?? throw new InvalidOperationException("PolicyMatch.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>A fresh database for one run, removed afterwards: a temp SQLite file, or a new PostgreSQL database.</summary>
+internal sealed class BenchDatabase(string name, IReadOnlyDictionary<string, string?> settings, Func<ValueTask> drop) : IAsyncDisposable
+{
+    public string Name { get; } = name;
+
+    public IReadOnlyDictionary<string, string?> Settings { get; } = settings;
+
+    public static BenchDatabase Sqlite()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"policymatch-rematch-bench-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory);
+        return new BenchDatabase($"SQLite file in {directory}",
+            new Dictionary<string, string?> { ["Database:Provider"] = "Sqlite", ["ConnectionStrings:PolicyMatch"] = $"Data Source={Path.Combine(directory, "policymatch.db")}" },
+            () =>
+            {
+                SqliteConnection.ClearAllPools();
+                try { Directory.Delete(directory, recursive: true); } catch (IOException) { }
+                return ValueTask.CompletedTask;
+            });
+    }
+
+    public static async Task<BenchDatabase?> PostgresAsync()
+    {
+        var server = Environment.GetEnvironmentVariable("POLICYMATCH_TEST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(server))
+        {
+            return null;
+        }
+        // The name is ours (a GUID), never input: safe to put in the DDL, which takes no parameters.
+        var name = $"policymatch_rematch_bench_{Guid.NewGuid():N}";
+        await using (var admin = new NpgsqlConnection(server))
+        {
+            await admin.OpenAsync();
+            await admin.ExecuteAsync($"CREATE DATABASE {name}");
+        }
+        var connection = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+        return new BenchDatabase($"PostgreSQL database {name}",
+            new Dictionary<string, string?> { ["Database:Provider"] = "PostgreSql", ["ConnectionStrings:PolicyMatch"] = connection },
+            async () =>
+            {
+                NpgsqlConnection.ClearAllPools();
+                await using var admin = new NpgsqlConnection(server);
+                await admin.OpenAsync();
+                await admin.ExecuteAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            });
+    }
+
+    public ValueTask DisposeAsync() => drop();
+}
