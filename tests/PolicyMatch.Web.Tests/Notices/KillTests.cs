@@ -129,8 +129,10 @@ public sealed class KillTests(ITestOutputHelper output) : IDisposable
         info.ArgumentList.Add("http://127.0.0.1:0");
         var env = info.Environment;
         env["ASPNETCORE_ENVIRONMENT"] = "Production";
-        env["ConnectionStrings__PolicyMatch"] = $"Data Source={_portal.DatabasePath}";
-        env["ConnectionStrings__Jobs"] = $"Data Source={Path.Combine(_portal.Directory, "jobs.db")}";
+        foreach (var (key, value) in _portal.Database.Environment)
+        {
+            env[key] = value;
+        }
         env["Seeds__Directory"] = Repo.Seeds;
         env["Mail__PickupDirectory"] = _portal.MailFolder;
         env["Mail__Smtp__Host"] = "127.0.0.1";

@@ -42,16 +42,17 @@ public sealed class NoticeOutbox(IDbConnectionFactory connections, AuditLog audi
             }, tx);
         var messageId = await db.ExecuteScalarAsync<long>("SELECT id FROM notice_messages WHERE key = @Key", new { draft.Key }, tx);
         var users = JsonSerializer.Serialize(userIds.Distinct().Order());
-        // One statement per channel, however many users: json_each turns the id list into rows.
+        // One statement per channel, however many users: the JSON id list becomes rows.
         // An inbox delivery is delivered by being written; an email one waits for the dispatcher.
-        var inbox = await db.ExecuteAsync("""
+        var userRows = SqlDialect.Of(db).JsonArrayRows("@Users", "j");
+        var inbox = await db.ExecuteAsync($"""
             INSERT INTO notice_deliveries (message_id, user_id, channel, status, created_at, sent_at)
-            SELECT @Message, j.value, 'inbox', 'sent', @Now, @Now FROM json_each(@Users) j WHERE true
+            SELECT @Message, CAST(j.value AS BIGINT), 'inbox', 'sent', @Now, @Now FROM {userRows} WHERE true
             ON CONFLICT (message_id, user_id, channel) DO NOTHING
             """, new { Message = messageId, Users = users, Now = now }, tx);
-        var email = await db.ExecuteAsync("""
+        var email = await db.ExecuteAsync($"""
             INSERT INTO notice_deliveries (message_id, user_id, channel, status, next_attempt_at, created_at)
-            SELECT @Message, j.value, 'email', 'pending', @Now, @Now FROM json_each(@Users) j WHERE true
+            SELECT @Message, CAST(j.value AS BIGINT), 'email', 'pending', @Now, @Now FROM {userRows} WHERE true
             ON CONFLICT (message_id, user_id, channel) DO NOTHING
             """, new { Message = messageId, Users = users, Now = now }, tx);
         return new OutboxWrite(messageId, inbox, email);
@@ -141,10 +142,10 @@ public sealed class NoticeOutbox(IDbConnectionFactory connections, AuditLog audi
         {
             return [];
         }
-        return (await db.QueryAsync<ClaimedDelivery>("""
+        return (await db.QueryAsync<ClaimedDelivery>($"""
             SELECT d.id, d.message_id, d.user_id, d.attempts, u.email, u.display_name
             FROM notice_deliveries d JOIN users u ON u.id = d.user_id
-            WHERE d.id IN (SELECT value FROM json_each(@Ids))
+            WHERE d.id IN (SELECT CAST(j.value AS BIGINT) FROM {connections.Dialect.JsonArrayRows("@Ids", "j")})
             ORDER BY d.id
             """, new { Ids = JsonSerializer.Serialize(ids) })).ToList();
     }
