@@ -106,7 +106,7 @@ public sealed class NoticeOutbox(IDbConnectionFactory connections, AuditLog audi
             SET status = CASE WHEN attempts >= @Max THEN 'failed' ELSE 'pending' END,
                 claimed_by = NULL, lease_until = NULL, next_attempt_at = @Now,
                 last_error = 'interrupted while sending (the process stopped before recording the result)'
-            WHERE channel = 'email' AND status = 'sending' AND (claimed_by IS NOT @Runner OR lease_until < @Now)
+            WHERE channel = 'email' AND status = 'sending' AND (claimed_by IS NULL OR claimed_by <> @Runner OR lease_until < @Now)
             """, new { Runner = runner, Now = Stamp.Of(now), Max = maxAttempts });
     }
 
@@ -234,15 +234,15 @@ public sealed class NoticeOutbox(IDbConnectionFactory connections, AuditLog audi
         await using var db = await connections.OpenAsync(ct);
         return (await db.QueryAsync<MessageProgress>("""
             SELECT m.id, m.key, m.kind, m.title, m.created_at,
-                   COALESCE(SUM(d.channel = 'inbox'), 0) AS inbox,
-                   COALESCE(SUM(d.channel = 'email' AND d.status = 'pending'), 0) AS pending,
-                   COALESCE(SUM(d.channel = 'email' AND d.status = 'sending'), 0) AS sending,
-                   COALESCE(SUM(d.channel = 'email' AND d.status = 'sent'), 0) AS sent,
-                   COALESCE(SUM(d.channel = 'email' AND d.status = 'failed'), 0) AS failed,
-                   COALESCE(SUM(d.channel = 'email' AND d.status = 'skipped'), 0) AS skipped
+                   COALESCE(SUM(CASE WHEN d.channel = 'inbox' THEN 1 ELSE 0 END), 0) AS inbox,
+                   COALESCE(SUM(CASE WHEN d.channel = 'email' AND d.status = 'pending' THEN 1 ELSE 0 END), 0) AS pending,
+                   COALESCE(SUM(CASE WHEN d.channel = 'email' AND d.status = 'sending' THEN 1 ELSE 0 END), 0) AS sending,
+                   COALESCE(SUM(CASE WHEN d.channel = 'email' AND d.status = 'sent' THEN 1 ELSE 0 END), 0) AS sent,
+                   COALESCE(SUM(CASE WHEN d.channel = 'email' AND d.status = 'failed' THEN 1 ELSE 0 END), 0) AS failed,
+                   COALESCE(SUM(CASE WHEN d.channel = 'email' AND d.status = 'skipped' THEN 1 ELSE 0 END), 0) AS skipped
             FROM (SELECT * FROM notice_messages WHERE @Notice IS NULL OR notice_id = @Notice ORDER BY id DESC LIMIT @Limit) m
             LEFT JOIN notice_deliveries d ON d.message_id = m.id
-            GROUP BY m.id
+            GROUP BY m.id, m.key, m.kind, m.title, m.created_at
             ORDER BY m.id DESC
             """, new { Limit = limit, Notice = noticeId })).ToList();
     }

@@ -98,7 +98,7 @@ public sealed class SearchRepository(IDbConnectionFactory connections)
         if (regionsForDistrict is not null)
         {
             parameters.Add("Regions", regionsForDistrict.ToList());
-            where.Add($"EXISTS (SELECT 1 FROM {connections.Dialect.JsonArrayRows("v.regions_json", "r")} WHERE r.value IN @Regions)");
+            where.Add($"EXISTS (SELECT 1 FROM {connections.Dialect.JsonArrayRows("v.regions_json", "r")} WHERE {connections.Dialect.InList("r.value", "@Regions")})");
         }
         parameters.Add("Limit", limit);
         var ranked = longTerms.Count > 0;

@@ -50,6 +50,15 @@ public sealed class SqlDialect
     /// <summary>The dialect of an open connection, for code handed a connection rather than the factory.</summary>
     public static SqlDialect Of(DbConnection connection) => connection is NpgsqlConnection ? PostgreSql : Sqlite;
 
+    /// <summary>
+    /// "<paramref name="expression"/> is one of the list parameter <paramref name="list"/>". Dapper
+    /// expands <c>IN @list</c> into one parameter per item for SQLite, but hands Npgsql the list as one
+    /// array parameter, which PostgreSQL compares with <c>= ANY(…)</c>.
+    /// </summary>
+    public string InList(string expression, string list) => Provider == DbProvider.PostgreSql
+        ? $"{expression} = ANY({list})"
+        : $"{expression} IN {list}";
+
     /// <summary>The character with this code, e.g. 10 for a line break (SQLite char(), PostgreSQL chr()).</summary>
     public string Char(int code) => Provider == DbProvider.PostgreSql ? $"chr({code})" : $"char({code})";
 
