@@ -39,7 +39,8 @@ log=${TMPDIR:-/tmp}/policymatch-load-portal.log   # the portal's output, kept af
 portal_pid="" pg_started=0
 # A port of its own for the throwaway cluster, so a test run's cluster on the default port is
 # neither reused nor stopped by this script.
-export PG_PORT=${LOAD_PG_PORT:-55442} PG_STATE=$tmp/pg
+export PG_PORT=${LOAD_PG_PORT:-55442}
+export PG_STATE=/tmp/policymatch-load-pg-$PG_PORT   # not under $tmp: the postgres user must reach it
 cleanup() {
   if [ -n "$portal_pid" ] && kill -0 "$portal_pid" 2>/dev/null; then
     kill "$portal_pid" 2>/dev/null || true
@@ -62,8 +63,9 @@ export ASPNETCORE_ENVIRONMENT=Production
 export Mail__PickupDirectory=$tmp/mail
 export Logging__LogLevel__Default=Warning
 if [ "$db" = postgres ]; then
-  eval "$(bash .ci/postgres.sh start)"
   pg_started=1
+  pg_env=$(bash .ci/postgres.sh start) || { echo "load: could not start PostgreSQL" >&2; exit 1; }
+  eval "$pg_env"
   dbname=policymatch_load_$$
   psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -v ON_ERROR_STOP=1 -q -c "CREATE DATABASE $dbname" >/dev/null
   export Database__Provider=PostgreSql
