@@ -81,6 +81,7 @@ services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
         options.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
     });
 services.AddAuthorization();
+services.AddSharedDataProtection();
 
 services.AddSingleton(TimeProvider.System);
 services.AddSingleton<UserRepository>();

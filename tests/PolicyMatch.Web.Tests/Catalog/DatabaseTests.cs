@@ -10,26 +10,26 @@ using PolicyMatch.Web.Tests.Infrastructure;
 
 namespace PolicyMatch.Web.Tests.Catalog;
 
-/// <summary>Migrations, seeder and repository on a real SQLite file, without the web host.</summary>
+/// <summary>Migrations, seeder and repository on a real database (SQLite file or PostgreSQL), without the web host.</summary>
 public sealed class DatabaseTests : IDisposable
 {
     private readonly string _dir = TempDirectory.Create("db");
-    private readonly SqliteConnectionFactory _connections;
+    private readonly TestDatabase _database;
+    private readonly IDbConnectionFactory _connections;
     private readonly CatalogRepository _catalog;
 
     public DatabaseTests()
     {
         DapperSetup.Configure();
-        var config = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:PolicyMatch"] = $"Data Source={Path.Combine(_dir, "sub", "pm.db")}" })
-            .Build();
-        _connections = new SqliteConnectionFactory(config);
+        _database = TestDatabase.Create(Path.Combine(_dir, "sub"), "pm");
+        _connections = _database.Connections();
         _catalog = new CatalogRepository(_connections, TimeProvider.System);
     }
 
     private Seeder NewSeeder(string seeds)
     {
-        var importer = new CatalogImporter(_connections, _catalog, new SearchRepository(_connections), new CatalogCache(_catalog, new EligibilityEngine()));
+        var importer = new CatalogImporter(_connections, _catalog, new SearchRepository(_connections),
+            new CatalogCache(_catalog, new EligibilityEngine(), Options.Create(new CatalogOptions())));
         return new Seeder(importer, Options.Create(new SeedOptions { Directory = seeds }), NullLogger<Seeder>.Instance);
     }
 
@@ -44,11 +44,14 @@ public sealed class DatabaseTests : IDisposable
     {
         var runner = new MigrationRunner(_connections, NullLogger<MigrationRunner>.Instance);
         var first = await runner.ApplyAsync();
-        Assert.Equal(MigrationRunner.Discover(DbProvider.Sqlite).Select(m => m.Number), first);
-        Assert.True(File.Exists(Path.Combine(_dir, "sub", "pm.db")));
+        Assert.Equal(MigrationRunner.Discover(TestDatabase.Provider).Select(m => m.Number), first);
         Assert.Empty(await runner.ApplyAsync());
         await using var db = await _connections.OpenAsync();
-        Assert.Equal("wal", await db.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
+        if (!TestDatabase.IsPostgres)
+        {
+            Assert.True(File.Exists(Path.Combine(_dir, "sub", "pm.db")));
+            Assert.Equal("wal", await db.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
+        }
         Assert.Equal(first.Count, await db.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM schema_migrations"));
     }
 
@@ -142,5 +145,9 @@ public sealed class DatabaseTests : IDisposable
             File.Copy(f, f.Replace(from, to));
     }
 
-    public void Dispose() => TempDirectory.Delete(_dir);
+    public void Dispose()
+    {
+        _database.Dispose();
+        TempDirectory.Delete(_dir);
+    }
 }

@@ -9,14 +9,20 @@ using Microsoft.Extensions.DependencyInjection;
 namespace PolicyMatch.Web.Tests.Infrastructure;
 
 /// <summary>
-/// The real portal in-process (WebApplicationFactory) on its own SQLite file and mail folder in a
-/// fresh temporary directory: migrations, seeder and all, exactly as on a first start.
+/// The real portal in-process (WebApplicationFactory) on its own new database (a SQLite file, or a
+/// PostgreSQL database: see <see cref="TestDatabase"/>) and mail folder in a fresh temporary
+/// directory: migrations, seeder and all, exactly as on a first start.
 /// </summary>
 public class Portal : WebApplicationFactory<Program>
 {
+    public Portal()
+    {
+        Database = TestDatabase.Create(Directory);
+    }
+
     public string Directory { get; } = TempDirectory.Create("portal");
 
-    public string DatabasePath => Path.Combine(Directory, "policymatch.db");
+    public TestDatabase Database { get; }
 
     public string MailFolder => Path.Combine(Directory, "mail");
 
@@ -26,10 +32,8 @@ public class Portal : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        var settings = new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>(Database.Settings)
         {
-            ["ConnectionStrings:PolicyMatch"] = $"Data Source={DatabasePath}",
-            ["ConnectionStrings:Jobs"] = $"Data Source={Path.Combine(Directory, "jobs.db")}",
             ["Mail:PickupDirectory"] = MailFolder,
             ["Jobs:Enabled"] = "false",
             ["Seeds:Directory"] = Repo.Seeds,
@@ -38,7 +42,10 @@ public class Portal : WebApplicationFactory<Program>
         {
             settings[key] = value;
         }
+        // Read while Program.cs registers services, before the in-memory collection is added.
         builder.UseSetting("ConnectionStrings:PolicyMatch", settings["ConnectionStrings:PolicyMatch"]);
+        builder.UseSetting("ConnectionStrings:Jobs", settings["ConnectionStrings:Jobs"]);
+        builder.UseSetting("Database:Provider", settings["Database:Provider"]);
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
     }
 
@@ -57,6 +64,7 @@ public class Portal : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        Database.Dispose();
         TempDirectory.Delete(Directory);
     }
 }

@@ -27,16 +27,15 @@ public sealed class KillTests(ITestOutputHelper output) : IDisposable
     // The in-process portal prepares the database (migrations, seeds, fixtures) and reads it afterwards;
     // its scheduler is off, so only the child process ever sends.
     private readonly Portal _portal = new();
-    private readonly StringBuilder _childLog = new();
     // Every portal process this test started: killed in Dispose whatever happened, so a failed run leaves none behind.
-    private readonly List<Process> _children = [];
+    private readonly List<PortalProcess> _children = [];
 
     [Fact]
     public async Task Kill_test_a_portal_killed_mid_dispatch_loses_no_delivery_after_restart_and_duplicates_at_most_those_in_flight()
     {
         await Maildev.EnsureRunningAsync();
         var run = Guid.NewGuid().ToString("N")[..8];
-        var addresses = await CreateRecipientsAsync(run);
+        var addresses = await _portal.TongzhouRecipientsAsync(Recipients, "kill", run);
         var noticeId = await _portal.ScheduleAsync($"崩溃恢复测试 {run}", DateTimeOffset.UtcNow.AddSeconds(-1));
         var clock = Stopwatch.StartNew();
 
@@ -45,8 +44,7 @@ public sealed class KillTests(ITestOutputHelper output) : IDisposable
         await WaitUntilAsync(() => CountAsync(noticeId, "sent"), n => n >= 60, TimeSpan.FromSeconds(40), first);
 
         // 2. Kill it mid-dispatch: the whole process tree, at once.
-        first.Kill(entireProcessTree: true);
-        await first.WaitForExitAsync();
+        await first.KillAsync();
         var sent = await CountAsync(noticeId, "sent");
         var inFlight = await CountAsync(noticeId, "sending");
         var pending = await CountAsync(noticeId, "pending");
@@ -62,8 +60,7 @@ public sealed class KillTests(ITestOutputHelper output) : IDisposable
         }
         finally
         {
-            second.Kill(entireProcessTree: true);
-            await second.WaitForExitAsync();
+            await second.KillAsync();
         }
         output.WriteLine($"all {Recipients} sent after {clock.Elapsed.TotalSeconds:0.0} s");
 
@@ -89,87 +86,24 @@ public sealed class KillTests(ITestOutputHelper output) : IDisposable
             """, new { Key = "notice:" + noticeId }));
     }
 
-    /// <summary>300 company users, each owning a 通州区 company (eligible), all subscribed to claim calls.</summary>
-    private async Task<IReadOnlyList<string>> CreateRecipientsAsync(string run)
+    private PortalProcess StartPortal()
     {
-        var addresses = Enumerable.Range(0, Recipients).Select(i => $"kill{i}-{run}@notices.test").ToList();
-        await using var db = await _portal.Service<IDbConnectionFactory>().OpenAsync();
-        await using var tx = await db.BeginTransactionAsync();
-        var hash = AccountService.Hash(Sessions.Password);
-        var now = Stamp.Of(DateTimeOffset.UtcNow);
-        for (var i = 0; i < addresses.Count; i++)
+        var env = new Dictionary<string, string>(_portal.Database.Environment)
         {
-            var user = await db.ExecuteScalarAsync<long>("""
-                INSERT INTO users (email, display_name, password_hash, role, created_at) VALUES (@Email, @Name, @Hash, 'company', @Now) RETURNING id
-                """, new { Email = addresses[i], Name = $"收件人{i}", Hash = hash, Now = now }, tx);
-            var profile = new JsonObject { ["name"] = $"通州测试企业{i}-{run}", ["uscc"] = $"K{run}{i:D9}", ["district"] = "通州区" }.ToJsonString();
-            var company = await db.ExecuteScalarAsync<long>("""
-                INSERT INTO companies (uscc, name, district, profile_json, created_at, updated_at)
-                VALUES (@Uscc, @Name, '通州区', @Profile, @Now, @Now) RETURNING id
-                """, new { Uscc = $"K{run}{i:D9}", Name = $"通州测试企业{i}-{run}", Profile = profile, Now = now }, tx);
-            await db.ExecuteAsync("INSERT INTO company_members (company_id, user_id, role) VALUES (@Company, @User, 'owner')", new { Company = company, User = user }, tx);
-            await db.ExecuteAsync("INSERT INTO notice_subscriptions (user_id, kind, subscribed_at) VALUES (@User, 'claim_call', @Now)", new { User = user, Now = now }, tx);
-        }
-        await tx.CommitAsync();
-        return addresses;
-    }
-
-    private Process StartPortal()
-    {
-        var web = WebBinaries();
-        var info = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = web,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            ["Mail__PickupDirectory"] = _portal.MailFolder,
+            ["Mail__Smtp__Host"] = "127.0.0.1",
+            ["Mail__Smtp__Port"] = Maildev.SmtpPort.ToString(),
+            ["Portal__BaseUrl"] = "http://kill.test",
+            ["Jobs__Enabled"] = "true",
+            ["Jobs__FanOutInterval"] = "00:00:01",
+            ["Jobs__DispatchInterval"] = "00:00:01",
+            // Two SMTP clients (~45 emails/s) and small claims: the kill lands in the middle of the dispatch.
+            ["Notices__DispatchParallelism"] = Parallelism.ToString(),
+            ["Notices__ClaimBatchSize"] = "8",
         };
-        info.ArgumentList.Add(Path.Combine(web, "PolicyMatch.Web.dll"));
-        info.ArgumentList.Add("--urls");
-        info.ArgumentList.Add("http://127.0.0.1:0");
-        var env = info.Environment;
-        env["ASPNETCORE_ENVIRONMENT"] = "Production";
-        env["ConnectionStrings__PolicyMatch"] = $"Data Source={_portal.DatabasePath}";
-        env["ConnectionStrings__Jobs"] = $"Data Source={Path.Combine(_portal.Directory, "jobs.db")}";
-        env["Seeds__Directory"] = Repo.Seeds;
-        env["Mail__PickupDirectory"] = _portal.MailFolder;
-        env["Mail__Smtp__Host"] = "127.0.0.1";
-        env["Mail__Smtp__Port"] = Maildev.SmtpPort.ToString();
-        env["Portal__BaseUrl"] = "http://kill.test";
-        env["Jobs__Enabled"] = "true";
-        env["Jobs__FanOutInterval"] = "00:00:01";
-        env["Jobs__DispatchInterval"] = "00:00:01";
-        // Two SMTP clients (~45 emails/s) and small claims: the kill lands in the middle of the dispatch.
-        env["Notices__DispatchParallelism"] = Parallelism.ToString();
-        env["Notices__ClaimBatchSize"] = "8";
-        env["Logging__LogLevel__Default"] = "Warning";
-        env["Logging__LogLevel__PolicyMatch"] = "Information";
-        var process = Process.Start(info)!;
+        var process = PortalProcess.Start(env);
         _children.Add(process);
-        process.OutputDataReceived += (_, e) => Log(e.Data);
-        process.ErrorDataReceived += (_, e) => Log(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         return process;
-    }
-
-    private void Log(string? line)
-    {
-        if (line is null) return;
-        lock (_childLog)
-        {
-            _childLog.AppendLine(line);
-        }
-    }
-
-    /// <summary>The web project's own build output (same configuration as these tests).</summary>
-    private static string WebBinaries()
-    {
-        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = testBin.Parent!.Name;          // …/bin/{Debug|Release}/net10.0
-        var dir = Path.Combine(Repo.Root, "src", "PolicyMatch.Web", "bin", configuration, testBin.Name);
-        Assert.True(File.Exists(Path.Combine(dir, "PolicyMatch.Web.dll")), $"build the web project first: {dir}");
-        return dir;
     }
 
     private Task<long> CountAsync(string noticeId, string status) =>
@@ -178,7 +112,7 @@ public sealed class KillTests(ITestOutputHelper output) : IDisposable
             WHERE m.key = @Key AND d.channel = 'email' AND d.status = @Status
             """, new { Key = "notice:" + noticeId, Status = status });
 
-    private async Task<long> WaitUntilAsync(Func<Task<long>> probe, Func<long, bool> done, TimeSpan timeout, Process process)
+    private static async Task<long> WaitUntilAsync(Func<Task<long>> probe, Func<long, bool> done, TimeSpan timeout, PortalProcess process)
     {
         var stop = Stopwatch.StartNew();
         while (true)
@@ -187,9 +121,7 @@ public sealed class KillTests(ITestOutputHelper output) : IDisposable
             if (done(value)) return value;
             if (process.HasExited || stop.Elapsed > timeout)
             {
-                string log;
-                lock (_childLog) log = _childLog.ToString();
-                Assert.Fail($"gave up at {value} after {stop.Elapsed.TotalSeconds:0.0} s (process exited: {process.HasExited}). Child output:\n{log[Math.Max(0, log.Length - 4000)..]}");
+                Assert.Fail($"gave up at {value} after {stop.Elapsed.TotalSeconds:0.0} s (process exited: {process.HasExited}). Child output:\n{process.Log()}");
             }
             await Task.Delay(20);
         }
@@ -214,16 +146,8 @@ public sealed class KillTests(ITestOutputHelper output) : IDisposable
     {
         foreach (var child in _children)
         {
-            if (!child.HasExited)
-            {
-                child.Kill(entireProcessTree: true);
-                child.WaitForExit();
-            }
+            output.WriteLine(child.Log(3000));
             child.Dispose();
-        }
-        lock (_childLog)
-        {
-            output.WriteLine(_childLog.Length > 3000 ? _childLog.ToString()[^3000..] : _childLog.ToString());
         }
         _portal.Dispose();
     }

@@ -62,6 +62,34 @@ public static class NoticeFixtures
         return (id, email);
     }
 
+    /// <summary>
+    /// <paramref name="count"/> company users, each owning a 通州区 company (eligible for the fixture
+    /// measure), all subscribed to claim calls, written in one transaction; returns their addresses.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> TongzhouRecipientsAsync(this Portal portal, int count, string label, string run)
+    {
+        var addresses = Enumerable.Range(0, count).Select(i => $"{label}{i}-{run}@notices.test").ToList();
+        await using var db = await portal.Service<IDbConnectionFactory>().OpenAsync();
+        await using var tx = await db.BeginTransactionAsync();
+        var hash = AccountService.Hash(Sessions.Password);
+        var now = Stamp.Of(DateTimeOffset.UtcNow);
+        for (var i = 0; i < addresses.Count; i++)
+        {
+            var user = await db.ExecuteScalarAsync<long>("""
+                INSERT INTO users (email, display_name, password_hash, role, created_at) VALUES (@Email, @Name, @Hash, 'company', @Now) RETURNING id
+                """, new { Email = addresses[i], Name = $"收件人{i}", Hash = hash, Now = now }, tx);
+            var profile = new JsonObject { ["name"] = $"通州测试企业{i}-{run}", ["uscc"] = $"K{run}{i:D9}", ["district"] = "通州区" }.ToJsonString();
+            var company = await db.ExecuteScalarAsync<long>("""
+                INSERT INTO companies (uscc, name, district, profile_json, created_at, updated_at)
+                VALUES (@Uscc, @Name, '通州区', @Profile, @Now, @Now) RETURNING id
+                """, new { Uscc = $"K{run}{i:D9}", Name = $"通州测试企业{i}-{run}", Profile = profile, Now = now }, tx);
+            await db.ExecuteAsync("INSERT INTO company_members (company_id, user_id, role) VALUES (@Company, @User, 'owner')", new { Company = company, User = user }, tx);
+            await db.ExecuteAsync("INSERT INTO notice_subscriptions (user_id, kind, subscribed_at) VALUES (@User, 'claim_call', @Now)", new { User = user, Now = now }, tx);
+        }
+        await tx.CommitAsync();
+        return addresses;
+    }
+
     /// <summary>Schedules a notice straight through the store (the form is tested on its own).</summary>
     public static async Task<string> ScheduleAsync(this Portal portal, string title, DateTimeOffset sendAt, string kind = NoticeKinds.ClaimCall,
         DateOnly? opens = null, DateOnly? closes = null, params string[] measures)

@@ -35,10 +35,16 @@ public static class CurrentUser
 
 public sealed class UserRepository(IDbConnectionFactory connections, TimeProvider clock)
 {
+    /// <summary>
+    /// Emails are stored and looked up lower-case: addresses are case-insensitive in practice, and one
+    /// spelling makes = and the unique index agree on every engine (PostgreSQL has no NOCASE).
+    /// </summary>
+    public static string Normalize(string email) => email.Trim().ToLowerInvariant();
+
     public async Task<UserRow?> FindByEmailAsync(string email, CancellationToken ct = default)
     {
         await using var db = await connections.OpenAsync(ct);
-        return await db.QuerySingleOrDefaultAsync<UserRow>("SELECT * FROM users WHERE email = @Email", new { Email = email.Trim() });
+        return await db.QuerySingleOrDefaultAsync<UserRow>("SELECT * FROM users WHERE email = @Email", new { Email = Normalize(email) });
     }
 
     public async Task<UserRow?> FindAsync(long id, CancellationToken ct = default)
@@ -56,7 +62,7 @@ public sealed class UserRepository(IDbConnectionFactory connections, TimeProvide
             VALUES (@Email, @DisplayName, @PasswordHash, @Role, @Now)
             ON CONFLICT (email) DO NOTHING
             RETURNING id
-            """, new { Email = email.Trim(), DisplayName = displayName.Trim(), PasswordHash = passwordHash, Role = role, Now = Stamp.Now(clock) });
+            """, new { Email = Normalize(email), DisplayName = displayName.Trim(), PasswordHash = passwordHash, Role = role, Now = Stamp.Now(clock) });
     }
 
     public async Task SetPasswordHashAsync(long id, string hash, CancellationToken ct = default)
@@ -70,20 +76,20 @@ public sealed class UserRepository(IDbConnectionFactory connections, TimeProvide
         await using var db = await connections.OpenAsync(ct);
         return await db.ExecuteScalarAsync<int>(
             "SELECT COUNT(*) FROM login_failures WHERE email = @Email AND failed_at >= @Since",
-            new { Email = email.Trim(), Since = Stamp.Of(since) });
+            new { Email = Normalize(email), Since = Stamp.Of(since) });
     }
 
     public async Task RecordFailureAsync(string email, CancellationToken ct = default)
     {
         await using var db = await connections.OpenAsync(ct);
         await db.ExecuteAsync(
-            "INSERT INTO login_failures (email, failed_at) VALUES (@Email, @Now)", new { Email = email.Trim(), Now = Stamp.Now(clock) });
+            "INSERT INTO login_failures (email, failed_at) VALUES (@Email, @Now)", new { Email = Normalize(email), Now = Stamp.Now(clock) });
     }
 
     public async Task ClearFailuresAsync(string email, CancellationToken ct = default)
     {
         await using var db = await connections.OpenAsync(ct);
-        await db.ExecuteAsync("DELETE FROM login_failures WHERE email = @Email", new { Email = email.Trim() });
+        await db.ExecuteAsync("DELETE FROM login_failures WHERE email = @Email", new { Email = Normalize(email) });
     }
 }
 

@@ -67,29 +67,7 @@ public sealed class ApiController(
             return ApiBody.Bad("the request is not valid", problems);
         }
         var report = await matching.MatchAsync(check.Profile, asOf, ct);
-        return Ok(new
-        {
-            as_of = report.AsOf.ToString("yyyy-MM-dd"),
-            results = report.Items.Select(i => new
-            {
-                measure_id = i.Measure.MeasureId,
-                version = i.Measure.Version,
-                title = i.Measure.Title,
-                outcome = OutcomeName(i.Evaluation.Outcome),
-                near_miss = i.Evaluation.IsNearMiss,
-                met = i.Evaluation.Met,
-                total = i.Evaluation.Total,
-                period_status = PeriodName(i.Period),
-                missing_facts = i.Evaluation.MissingFacts,
-                criteria = i.Evaluation.Criteria.Select(c => new
-                {
-                    id = c.Id,
-                    label = L(c.LabelZh, c.LabelEn),
-                    result = ResultName(c.Result),
-                    missing_facts = c.MissingFacts,
-                }),
-            }),
-        });
+        return new MatchReportJson(report);
     }
 
     /// <summary>The catalog, or a search of it: q (Chinese full text, any length), district, kind, status, plan.</summary>
@@ -255,8 +233,6 @@ public sealed class ApiController(
     }
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
-
-    private static string L(string zh, string en) => Infrastructure.Web.L.T(zh, en);
 
     internal static string OutcomeName(Outcome o) => o switch
     {

@@ -138,6 +138,7 @@ public sealed class AuthoringService(
                 return (PublishOutcome.Stale, []);
             }
             await search.RebuildAsync(connection, tx);
+            await CatalogRepository.MarkChangedAsync(connection, tx);
             await audit.WriteAsync(connection, tx, actor.UserId, Actions.Published, Entity, id, new JsonObject
             {
                 ["version"] = version,
@@ -169,6 +170,7 @@ public sealed class AuthoringService(
             }
             await catalog.SetStatusAsync(connection, tx, id, "retired");
             await search.RebuildAsync(connection, tx);
+            await CatalogRepository.MarkChangedAsync(connection, tx);
             await audit.WriteAsync(connection, tx, actor.UserId, Actions.Retired, Entity, id, new JsonObject
             {
                 ["version"] = state.PublishedVersion,

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using PolicyMatch.Rules;
 
 namespace PolicyMatch.Web.Features.Catalog;
@@ -56,37 +57,70 @@ public static class RuleFacts
 }
 
 /// <summary>
-/// The published catalog held in memory, compiled, for matching. Anything that changes the catalog
-/// (seeder, import, publishing) calls <see cref="Invalidate"/>; the next request reloads it.
+/// The published catalog held in memory, compiled, for matching. A change on this node (seeder,
+/// import, publishing) calls <see cref="Invalidate"/>; a change on another node is seen through the
+/// catalog version in the database (catalog_state), read at most once per
+/// <see cref="CatalogOptions.RefreshInterval"/>, so several web nodes agree within that interval.
 /// </summary>
-public sealed class CatalogCache(CatalogRepository repository, EligibilityEngine engine)
+public sealed class CatalogCache(CatalogRepository repository, EligibilityEngine engine, IOptions<CatalogOptions> options)
 {
-    private readonly SemaphoreSlim _loading = new(1, 1);
-    private volatile IReadOnlyList<PublishedMeasure>? _published;
+    private sealed record Loaded(IReadOnlyList<PublishedMeasure> Measures, long Version);
 
-    public void Invalidate() => _published = null;
+    private readonly SemaphoreSlim _loading = new(1, 1);
+    private volatile Loaded? _loaded;
+    private long _checkedAt;
+    private int _checking;
+
+    public void Invalidate() => _loaded = null;
 
     public async Task<IReadOnlyList<PublishedMeasure>> GetPublishedAsync(CancellationToken ct = default)
     {
-        if (_published is { } ready)
+        var ready = _loaded;
+        if (ready is not null && !await ChangedElsewhereAsync(ready, ct))
         {
-            return ready;
+            return ready.Measures;
         }
         await _loading.WaitAsync(ct);
         try
         {
-            if (_published is { } loaded)
+            if (_loaded is { } loaded && loaded != ready)
             {
-                return loaded;
+                return loaded.Measures;
             }
+            // The version is read before the rows: a change committed in between is seen at the next check.
+            var version = await repository.GetCatalogVersionAsync(ct);
             var rows = await repository.GetPublishedMeasuresAsync(ct);
             var list = rows.Select(r => new PublishedMeasure(r, engine.Compile(r.RuleSet()))).ToList();
-            _published = list;
+            Volatile.Write(ref _checkedAt, Environment.TickCount64);
+            _loaded = new Loaded(list, version);
             return list;
         }
         finally
         {
             _loading.Release();
+        }
+    }
+
+    /// <summary>
+    /// Whether the database's catalog version moved since <paramref name="loaded"/>. Asked at most once
+    /// per interval, by one request at a time; the others meanwhile use what is loaded.
+    /// </summary>
+    private async ValueTask<bool> ChangedElsewhereAsync(Loaded loaded, CancellationToken ct)
+    {
+        var now = Environment.TickCount64;
+        if (now - Volatile.Read(ref _checkedAt) < (long)options.Value.RefreshInterval.TotalMilliseconds
+            || Interlocked.CompareExchange(ref _checking, 1, 0) != 0)
+        {
+            return false;
+        }
+        try
+        {
+            Volatile.Write(ref _checkedAt, now);
+            return await repository.GetCatalogVersionAsync(ct) != loaded.Version;
+        }
+        finally
+        {
+            Volatile.Write(ref _checking, 0);
         }
     }
 }

@@ -105,6 +105,7 @@ public sealed class CatalogImporter(IDbConnectionFactory connections, CatalogRep
                 await catalog.UpsertNoticeAsync(connection, tx, notice);
             }
             await search.RebuildAsync(connection, tx);
+            await CatalogRepository.MarkChangedAsync(connection, tx);
             await tx.CommitAsync(ct);
         }
         cache.Invalidate();

@@ -10,4 +10,10 @@ public sealed class CatalogOptions
 
     /// <summary>Largest accepted import, in bytes.</summary>
     public long MaxImportBytes { get; set; } = 5 * 1024 * 1024;
+
+    /// <summary>
+    /// How often a node asks the database whether another node changed the published catalog
+    /// (one single-row read). A change made on this node is seen at once.
+    /// </summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

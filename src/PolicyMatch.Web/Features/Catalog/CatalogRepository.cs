@@ -149,6 +149,20 @@ public sealed class CatalogRepository(IDbConnectionFactory connections, TimeProv
         return current is null ? UpsertOutcome.Created : UpsertOutcome.NewVersion;
     }
 
+    /// <summary>
+    /// Records that the published catalog changed, in the transaction that changed it: every node's
+    /// <see cref="CatalogCache"/> sees the new version and reloads.
+    /// </summary>
+    public static Task MarkChangedAsync(DbConnection connection, DbTransaction tx) =>
+        connection.ExecuteAsync("UPDATE catalog_state SET version = version + 1 WHERE id = 1", transaction: tx);
+
+    /// <summary>The published catalog's version (see <see cref="MarkChangedAsync"/>).</summary>
+    public async Task<long> GetCatalogVersionAsync(CancellationToken ct = default)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>("SELECT version FROM catalog_state WHERE id = 1");
+    }
+
     /// <summary>Every published measure at its published version: what companies are matched against.</summary>
     public async Task<IReadOnlyList<MeasureVersionRow>> GetPublishedMeasuresAsync(CancellationToken ct = default)
     {

@@ -137,9 +137,9 @@ public sealed class IncubatorRepository(IDbConnectionFactory connections, Compan
     public async Task<IReadOnlySet<string>> RegisteredElsewhereAsync(long incubatorId, IEnumerable<string> usccs, CancellationToken ct = default)
     {
         await using var db = await connections.OpenAsync(ct);
-        return (await db.QueryAsync<string>("""
+        return (await db.QueryAsync<string>($"""
             SELECT c.uscc FROM companies c
-            WHERE c.uscc IN @Usccs
+            WHERE {connections.Dialect.InList("c.uscc", "@Usccs")}
               AND NOT EXISTS (SELECT 1 FROM incubator_tenants t WHERE t.company_id = c.id AND t.incubator_id = @Incubator)
             """, new { Usccs = usccs.Distinct().ToList(), Incubator = incubatorId })).ToHashSet();
     }

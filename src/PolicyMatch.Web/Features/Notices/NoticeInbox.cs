@@ -68,8 +68,9 @@ public sealed class NoticeInbox(IDbConnectionFactory connections, TimeProvider c
         var wanted = kinds.Where(NoticeKinds.IsKnown).Distinct().ToList();
         await using var db = await connections.OpenAsync(ct);
         await using var tx = await db.BeginTransactionAsync(ct);
-        await db.ExecuteAsync("""
-            DELETE FROM notice_subscriptions WHERE user_id = @User AND kind NOT IN (SELECT value FROM json_each(@Kinds))
+        await db.ExecuteAsync($"""
+            DELETE FROM notice_subscriptions
+            WHERE user_id = @User AND kind NOT IN (SELECT j.value FROM {connections.Dialect.JsonArrayRows("@Kinds", "j")})
             """, new { User = userId, Kinds = System.Text.Json.JsonSerializer.Serialize(wanted) }, tx);
         await db.ExecuteAsync("""
             INSERT INTO notice_subscriptions (user_id, kind, subscribed_at) VALUES (@User, @Kind, @Now)

@@ -42,16 +42,17 @@ public sealed class NoticeOutbox(IDbConnectionFactory connections, AuditLog audi
             }, tx);
         var messageId = await db.ExecuteScalarAsync<long>("SELECT id FROM notice_messages WHERE key = @Key", new { draft.Key }, tx);
         var users = JsonSerializer.Serialize(userIds.Distinct().Order());
-        // One statement per channel, however many users: json_each turns the id list into rows.
+        // One statement per channel, however many users: the JSON id list becomes rows.
         // An inbox delivery is delivered by being written; an email one waits for the dispatcher.
-        var inbox = await db.ExecuteAsync("""
+        var userRows = SqlDialect.Of(db).JsonArrayRows("@Users", "j");
+        var inbox = await db.ExecuteAsync($"""
             INSERT INTO notice_deliveries (message_id, user_id, channel, status, created_at, sent_at)
-            SELECT @Message, j.value, 'inbox', 'sent', @Now, @Now FROM json_each(@Users) j WHERE true
+            SELECT @Message, CAST(j.value AS BIGINT), 'inbox', 'sent', @Now, @Now FROM {userRows} WHERE true
             ON CONFLICT (message_id, user_id, channel) DO NOTHING
             """, new { Message = messageId, Users = users, Now = now }, tx);
-        var email = await db.ExecuteAsync("""
+        var email = await db.ExecuteAsync($"""
             INSERT INTO notice_deliveries (message_id, user_id, channel, status, next_attempt_at, created_at)
-            SELECT @Message, j.value, 'email', 'pending', @Now, @Now FROM json_each(@Users) j WHERE true
+            SELECT @Message, CAST(j.value AS BIGINT), 'email', 'pending', @Now, @Now FROM {userRows} WHERE true
             ON CONFLICT (message_id, user_id, channel) DO NOTHING
             """, new { Message = messageId, Users = users, Now = now }, tx);
         return new OutboxWrite(messageId, inbox, email);
@@ -92,8 +93,9 @@ public sealed class NoticeOutbox(IDbConnectionFactory connections, AuditLog audi
     // ---- dispatch ----------------------------------------------------------------------------
 
     /// <summary>
-    /// Puts back deliveries left in 'sending' by a process that is gone (another runner id: this store
-    /// has one dispatching process) or by a run of this one whose lease ran out. Their SMTP call may or
+    /// Puts back deliveries left in 'sending' by a process that is gone (another runner id: the dispatch
+    /// job is [DisallowConcurrentExecution], which Quartz enforces across a cluster too, so one process
+    /// dispatches at a time) or by a run of this one whose lease ran out. Their SMTP call may or
     /// may not have reached the server, so these are the only deliveries that can be sent twice.
     /// One that has used up its attempts this way is marked failed rather than tried again.
     /// </summary>
@@ -105,7 +107,7 @@ public sealed class NoticeOutbox(IDbConnectionFactory connections, AuditLog audi
             SET status = CASE WHEN attempts >= @Max THEN 'failed' ELSE 'pending' END,
                 claimed_by = NULL, lease_until = NULL, next_attempt_at = @Now,
                 last_error = 'interrupted while sending (the process stopped before recording the result)'
-            WHERE channel = 'email' AND status = 'sending' AND (claimed_by IS NOT @Runner OR lease_until < @Now)
+            WHERE channel = 'email' AND status = 'sending' AND (claimed_by IS NULL OR claimed_by <> @Runner OR lease_until < @Now)
             """, new { Runner = runner, Now = Stamp.Of(now), Max = maxAttempts });
     }
 
@@ -141,10 +143,10 @@ public sealed class NoticeOutbox(IDbConnectionFactory connections, AuditLog audi
         {
             return [];
         }
-        return (await db.QueryAsync<ClaimedDelivery>("""
+        return (await db.QueryAsync<ClaimedDelivery>($"""
             SELECT d.id, d.message_id, d.user_id, d.attempts, u.email, u.display_name
             FROM notice_deliveries d JOIN users u ON u.id = d.user_id
-            WHERE d.id IN (SELECT value FROM json_each(@Ids))
+            WHERE d.id IN (SELECT CAST(j.value AS BIGINT) FROM {connections.Dialect.JsonArrayRows("@Ids", "j")})
             ORDER BY d.id
             """, new { Ids = JsonSerializer.Serialize(ids) })).ToList();
     }
@@ -233,15 +235,15 @@ public sealed class NoticeOutbox(IDbConnectionFactory connections, AuditLog audi
         await using var db = await connections.OpenAsync(ct);
         return (await db.QueryAsync<MessageProgress>("""
             SELECT m.id, m.key, m.kind, m.title, m.created_at,
-                   COALESCE(SUM(d.channel = 'inbox'), 0) AS inbox,
-                   COALESCE(SUM(d.channel = 'email' AND d.status = 'pending'), 0) AS pending,
-                   COALESCE(SUM(d.channel = 'email' AND d.status = 'sending'), 0) AS sending,
-                   COALESCE(SUM(d.channel = 'email' AND d.status = 'sent'), 0) AS sent,
-                   COALESCE(SUM(d.channel = 'email' AND d.status = 'failed'), 0) AS failed,
-                   COALESCE(SUM(d.channel = 'email' AND d.status = 'skipped'), 0) AS skipped
+                   COALESCE(SUM(CASE WHEN d.channel = 'inbox' THEN 1 ELSE 0 END), 0) AS inbox,
+                   COALESCE(SUM(CASE WHEN d.channel = 'email' AND d.status = 'pending' THEN 1 ELSE 0 END), 0) AS pending,
+                   COALESCE(SUM(CASE WHEN d.channel = 'email' AND d.status = 'sending' THEN 1 ELSE 0 END), 0) AS sending,
+                   COALESCE(SUM(CASE WHEN d.channel = 'email' AND d.status = 'sent' THEN 1 ELSE 0 END), 0) AS sent,
+                   COALESCE(SUM(CASE WHEN d.channel = 'email' AND d.status = 'failed' THEN 1 ELSE 0 END), 0) AS failed,
+                   COALESCE(SUM(CASE WHEN d.channel = 'email' AND d.status = 'skipped' THEN 1 ELSE 0 END), 0) AS skipped
             FROM (SELECT * FROM notice_messages WHERE @Notice IS NULL OR notice_id = @Notice ORDER BY id DESC LIMIT @Limit) m
             LEFT JOIN notice_deliveries d ON d.message_id = m.id
-            GROUP BY m.id
+            GROUP BY m.id, m.key, m.kind, m.title, m.created_at
             ORDER BY m.id DESC
             """, new { Limit = limit, Notice = noticeId })).ToList();
     }

@@ -93,7 +93,7 @@ public sealed class NoticeSchedules(IDbConnectionFactory connections, AuditLog a
                 UNION ALL
                 SELECT n.id, n.kind, n.title, 'published', NULL, n.published_on, n.window_closes, NULL,
                        1, n.published_on
-                FROM notices n WHERE NOT EXISTS (SELECT 1 FROM notice_schedules s WHERE s.id = n.id))
+                FROM notices n WHERE NOT EXISTS (SELECT 1 FROM notice_schedules s WHERE s.id = n.id)) AS listed
             ORDER BY sort_group, CASE WHEN sort_group = 0 THEN sort_key END ASC, sort_key DESC, id
             """)).ToList();
     }

@@ -15,9 +15,13 @@ public sealed record SearchFilters(string? District = null, string? Kind = null,
 public sealed record SearchHit(string DocKind, string DocKey, string Title, string SnippetHtml);
 
 /// <summary>
-/// Full-text search over measures and plan clauses. SQLite's FTS5 trigram tokenizer handles Chinese
-/// without a word segmenter but only matches terms of three or more characters; one- and
-/// two-character terms (人才, 补贴) fall back to LIKE over the same index. Every term must match.
+/// Full-text search over measures and plan clauses; every term must match.
+/// <para>SQLite: FTS5's trigram tokenizer handles Chinese without a word segmenter but only matches
+/// terms of three or more characters; one- and two-character terms (人才, 补贴) fall back to LIKE over
+/// the same index. FTS5 ranks (bm25) and cuts the snippets.</para>
+/// <para>PostgreSQL: its text search needs a segmenter for Chinese, which Debian does not ship, so
+/// each term is an ILIKE over title and body, served by a pg_trgm GIN index for terms of three or more
+/// characters (migration 0001); hits in the title rank first and the snippet is cut here.</para>
 /// </summary>
 public sealed class SearchRepository(IDbConnectionFactory connections)
 {
@@ -29,11 +33,12 @@ public sealed class SearchRepository(IDbConnectionFactory connections)
     public async Task RebuildAsync(DbConnection connection, DbTransaction tx)
     {
         await connection.ExecuteAsync("DELETE FROM search_index", transaction: tx);
-        await connection.ExecuteAsync("""
+        var lf = connections.Dialect.Char(10);
+        await connection.ExecuteAsync($"""
             INSERT INTO search_index (doc_kind, doc_key, title, body)
             SELECT 'measure', m.id, v.title,
-                   v.summary || char(10) || v.quote || char(10) || COALESCE(v.notes, '') || char(10) ||
-                   COALESCE(v.title_en, '') || char(10) || v.departments_json || char(10) || v.focus_areas_json
+                   v.summary || {lf} || v.quote || {lf} || COALESCE(v.notes, '') || {lf} ||
+                   COALESCE(v.title_en, '') || {lf} || v.departments_json || {lf} || v.focus_areas_json
             FROM measures m JOIN measure_versions v
               ON v.measure_id = m.id AND v.version = COALESCE(m.published_version, m.current_version)
             WHERE m.status <> 'draft'
@@ -54,18 +59,22 @@ public sealed class SearchRepository(IDbConnectionFactory connections)
         var terms = Terms(query);
         var parameters = new DynamicParameters();
         var where = new List<string>();
-        var longTerms = terms.Where(t => t.Length >= 3).ToList();
+        var postgres = connections.Provider == DbProvider.PostgreSql;
+        var longTerms = postgres ? [] : terms.Where(t => t.Length >= 3).ToList();
         if (longTerms.Count > 0)
         {
             // Each term as an FTS5 phrase (quotes doubled), all required: no user text reaches the SQL itself.
             parameters.Add("Match", string.Join(" AND ", longTerms.Select(t => "\"" + t.Replace("\"", "\"\"") + "\"")));
             where.Add("search_index MATCH @Match");
         }
-        var shortTerms = terms.Where(t => t.Length < 3).ToList();
-        for (var i = 0; i < shortTerms.Count; i++)
+        var likeTerms = terms.Where(t => postgres || t.Length < 3).ToList();
+        for (var i = 0; i < likeTerms.Count; i++)
         {
-            parameters.Add($"Like{i}", "%" + EscapeLike(shortTerms[i]) + "%");
-            where.Add($"(s.title LIKE @Like{i} ESCAPE '\\' OR s.body LIKE @Like{i} ESCAPE '\\')");
+            parameters.Add($"Like{i}", "%" + EscapeLike(likeTerms[i]) + "%");
+            // On PostgreSQL the expression is the trigram index's own, so the index serves it.
+            where.Add(postgres
+                ? $"(s.title || ' ' || s.body) ILIKE @Like{i} ESCAPE '\\'"
+                : $"(s.title LIKE @Like{i} ESCAPE '\\' OR s.body LIKE @Like{i} ESCAPE '\\')");
         }
         if (filters.Plan is not null)
         {
@@ -89,7 +98,7 @@ public sealed class SearchRepository(IDbConnectionFactory connections)
         if (regionsForDistrict is not null)
         {
             parameters.Add("Regions", regionsForDistrict.ToList());
-            where.Add("EXISTS (SELECT 1 FROM json_each(v.regions_json) r WHERE r.value IN @Regions)");
+            where.Add($"EXISTS (SELECT 1 FROM {connections.Dialect.JsonArrayRows("v.regions_json", "r")} WHERE {connections.Dialect.InList("r.value", "@Regions")})");
         }
         parameters.Add("Limit", limit);
         var ranked = longTerms.Count > 0;
@@ -99,7 +108,7 @@ public sealed class SearchRepository(IDbConnectionFactory connections)
             LEFT JOIN measures m ON s.doc_kind = 'measure' AND m.id = s.doc_key
             LEFT JOIN measure_versions v ON v.measure_id = m.id AND v.version = COALESCE(m.published_version, m.current_version)
             {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : "")}
-            ORDER BY {(ranked ? "rank, " : "")}s.doc_kind DESC, s.doc_key
+            ORDER BY {(ranked ? "rank, " : "")}{(postgres && likeTerms.Count > 0 ? "CASE WHEN s.title ILIKE @Like0 ESCAPE '\\' THEN 0 ELSE 1 END, " : "")}s.doc_kind DESC, s.doc_key
             LIMIT @Limit
             """;
         await using var connection = await connections.OpenAsync(ct);

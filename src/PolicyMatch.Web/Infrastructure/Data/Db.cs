@@ -47,6 +47,21 @@ public sealed class SqlDialect
 
     public static SqlDialect For(DbProvider provider) => provider == DbProvider.PostgreSql ? PostgreSql : Sqlite;
 
+    /// <summary>The dialect of an open connection, for code handed a connection rather than the factory.</summary>
+    public static SqlDialect Of(DbConnection connection) => connection is NpgsqlConnection ? PostgreSql : Sqlite;
+
+    /// <summary>
+    /// "<paramref name="expression"/> is one of the list parameter <paramref name="list"/>". Dapper
+    /// expands <c>IN @list</c> into one parameter per item for SQLite, but hands Npgsql the list as one
+    /// array parameter, which PostgreSQL compares with <c>= ANY(…)</c>.
+    /// </summary>
+    public string InList(string expression, string list) => Provider == DbProvider.PostgreSql
+        ? $"{expression} = ANY({list})"
+        : $"{expression} IN {list}";
+
+    /// <summary>The character with this code, e.g. 10 for a line break (SQLite char(), PostgreSQL chr()).</summary>
+    public string Char(int code) => Provider == DbProvider.PostgreSql ? $"chr({code})" : $"char({code})";
+
     /// <summary>
     /// A FROM item giving one row per element of a JSON array (a parameter or a column), as text in a
     /// column named <c>value</c> of <paramref name="alias"/>; cast it where a number is wanted.
