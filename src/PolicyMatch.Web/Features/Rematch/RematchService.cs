@@ -73,7 +73,8 @@ public sealed class RematchService(
 
     /// <summary>
     /// The published catalog as the database has it now. The job may run on another node than the one
-    /// that published (PostgreSQL clusters the scheduler), whose in-memory cache has not heard of it.
+    /// that published (PostgreSQL clusters the scheduler), whose in-memory cache looks at the catalog
+    /// version only every Catalog:RefreshInterval and may not have seen the publish yet.
     /// </summary>
     private async Task<IReadOnlyList<PublishedMeasure>> FreshCatalogAsync(CancellationToken ct)
     {

@@ -2,10 +2,13 @@
 -- that "which companies are eligible for X" is a query, not 100,000 evaluations. Refreshed by the
 -- rematch job (a measure on publish/retire, everything daily) and for one company on a profile save.
 -- Plain "not eligible" pairs are not stored: they are most pairs and nobody lists them.
+-- No foreign keys, on purpose: the table is derived and rewritten whole every day from the companies
+-- and measures the rematch has just read (which also drops any orphan), and checking two foreign keys
+-- on each of ~2 million rows was the largest part of a full refresh on PostgreSQL.
 -- Dates are ISO-8601 text and counts integers, as on SQLite, so the repository's SQL is shared.
 CREATE TABLE company_matches (
-    company_id       BIGINT NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
-    measure_id       TEXT NOT NULL REFERENCES measures(id),
+    company_id       BIGINT NOT NULL,
+    measure_id       TEXT NOT NULL,
     measure_version  INTEGER NOT NULL,
     outcome          TEXT NOT NULL CHECK (outcome IN ('eligible', 'needs_information', 'near_miss')),
     met              INTEGER NOT NULL,
