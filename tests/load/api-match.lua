@@ -14,20 +14,11 @@ local bodies = {
   [[{"profile":{"name":"天津滨海航天装备有限公司","district":"天津市","zones":["滨海新区"],"focus_areas":["航空航天"],"established_on":"2012-04-01","employees":900,"revenue_last_year":1500000000,"srdi_level":"little_giant","listing_status":"listed","invention_patents":230},"as_of":"2025-06-01"}]],
 }
 
-local requests = {}
-local n = 0
-
 function init(args)
   init_counters()
   local headers = { ["Content-Type"] = "application/json; charset=utf-8", ["Accept"] = "application/json" }
   for i, body in ipairs(bodies) do
     requests[i] = wrk.format("POST", "/api/match", headers, body)
   end
-  -- Threads start at different profiles.
-  n = math.random(#requests) - 1
-end
-
-function request()
-  n = n % #requests + 1
-  return requests[n]
+  start_rotation()
 end

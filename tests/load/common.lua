@@ -10,6 +10,20 @@ function init_counters()
   non2xx = 0
 end
 
+-- The scenario's init fills `requests` (one prepared request per profile); each thread then cycles
+-- through them, starting at a different one.
+requests = {}
+local n = 0
+
+function start_rotation()
+  n = math.random(#requests) - 1
+end
+
+function request()
+  n = n % #requests + 1
+  return requests[n]
+end
+
 function response(status, headers, body)
   if status < 200 or status > 299 then
     non2xx = non2xx + 1

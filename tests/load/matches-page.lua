@@ -32,18 +32,10 @@ local profiles = {
   { {"District","朝阳区"}, {"FocusAreas","科技服务"}, {"EstablishedOn","2021-09-09"}, {"Employees","25"} },
 }
 
-local requests = {}
-local n = 0
-
 function init(args)
   init_counters()
   for i, p in ipairs(profiles) do
     requests[i] = wrk.format("GET", query(p), { ["Accept"] = "text/html" })
   end
-  n = math.random(#requests) - 1
-end
-
-function request()
-  n = n % #requests + 1
-  return requests[n]
+  start_rotation()
 end
