@@ -3,10 +3,8 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dapper;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using PolicyMatch.Benchmarks.Shared;
 using PolicyMatch.Web.Features.Account;
 using PolicyMatch.Web.Features.Notices;
 using PolicyMatch.Web.Infrastructure.Data;
@@ -46,9 +44,15 @@ public static class NoticesBenchmark
         Directory.CreateDirectory(directory);
         try
         {
-            // WebApplicationFactory looks for the web project's content root; outside a test project, say where it is.
-            Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_POLICYMATCH_WEB", Path.Combine(RepoRoot(), "src", "PolicyMatch.Web"));
-            await using var portal = new BenchPortal(directory, smtpPort, parallelism, batch);
+            await using var portal = new BenchPortal(new Dictionary<string, string?>
+            {
+                ["ConnectionStrings:PolicyMatch"] = $"Data Source={Path.Combine(directory, "policymatch.db")}",
+                ["Mail:Smtp:Host"] = "127.0.0.1",
+                ["Mail:Smtp:Port"] = smtpPort.ToString(CultureInfo.InvariantCulture),
+                ["Notices:DispatchParallelism"] = parallelism.ToString(CultureInfo.InvariantCulture),
+                ["Notices:ClaimBatchSize"] = batch.ToString(CultureInfo.InvariantCulture),
+                ["Portal:BaseUrl"] = "http://localhost:5080",
+            });
             var services = portal.Services;
             Console.WriteLine($"PolicyMatch notices benchmark: {recipients:N0} recipients, {parallelism} SMTP sends in flight, claims of {batch}, maildev 127.0.0.1:{smtpPort}");
             Console.WriteLine($"  machine: {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}");
@@ -152,38 +156,5 @@ public static class NoticesBenchmark
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    /// <summary>The real portal on a temp database, its scheduler off (the benchmark calls the services itself).</summary>
-    private sealed class BenchPortal(string directory, int smtpPort, int parallelism, int batch) : WebApplicationFactory<global::Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            var settings = new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:PolicyMatch"] = $"Data Source={Path.Combine(directory, "policymatch.db")}",
-                ["Jobs:Enabled"] = "false",
-                ["Mail:Smtp:Host"] = "127.0.0.1",
-                ["Mail:Smtp:Port"] = smtpPort.ToString(CultureInfo.InvariantCulture),
-                ["Notices:DispatchParallelism"] = parallelism.ToString(CultureInfo.InvariantCulture),
-                ["Notices:ClaimBatchSize"] = batch.ToString(CultureInfo.InvariantCulture),
-                ["Portal:BaseUrl"] = "http://localhost:5080",
-                ["Seeds:Directory"] = Path.Combine(RepoRoot(), "seeds"),
-                ["Logging:LogLevel:Default"] = "Warning",
-            };
-            builder.UseEnvironment("Production");
-            builder.UseSetting("ConnectionStrings:PolicyMatch", settings["ConnectionStrings:PolicyMatch"]);
-            builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
-        }
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PolicyMatch.sln")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? throw new InvalidOperationException("PolicyMatch.sln not found above " + AppContext.BaseDirectory);
     }
 }

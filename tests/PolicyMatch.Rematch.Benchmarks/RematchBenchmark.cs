@@ -2,14 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Dapper;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NpgsqlTypes;
 using PolicyMatch.Benchmarks;
+using PolicyMatch.Benchmarks.Shared;
 using PolicyMatch.Rules;
 using PolicyMatch.Web.Features.Matching;
 using PolicyMatch.Web.Features.Profiles;
@@ -47,8 +46,6 @@ public static class RematchBenchmark
             Console.Error.WriteLine("POLICYMATCH_TEST_POSTGRES is not set: start a server with  eval \"$(bash .ci/postgres.sh start)\"");
             return 2;
         }
-        // WebApplicationFactory looks for the web project's content root; outside a test project, say where it is.
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_POLICYMATCH_WEB", Path.Combine(RepoRoot(), "src", "PolicyMatch.Web"));
         await using var portal = new BenchPortal(database.Settings);
         var services = portal.Services;
         var catalog = await services.GetRequiredService<PolicyMatch.Web.Features.Catalog.CatalogCache>().GetPublishedAsync();
@@ -202,34 +199,6 @@ public static class RematchBenchmark
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
-
-    /// <summary>The real portal on the fresh database, its scheduler off (the benchmark calls the service itself).</summary>
-    private sealed class BenchPortal(IReadOnlyDictionary<string, string?> database) : WebApplicationFactory<global::Program>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            var settings = new Dictionary<string, string?>(database)
-            {
-                ["Jobs:Enabled"] = "false",
-                ["Seeds:Directory"] = Path.Combine(RepoRoot(), "seeds"),
-                ["Logging:LogLevel:Default"] = "Warning",
-            };
-            builder.UseEnvironment("Production");
-            builder.UseSetting("ConnectionStrings:PolicyMatch", settings["ConnectionStrings:PolicyMatch"]);
-            builder.UseSetting("Database:Provider", settings.GetValueOrDefault("Database:Provider") ?? "Sqlite");
-            builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
-        }
-    }
-
-    internal static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PolicyMatch.sln")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? throw new InvalidOperationException("PolicyMatch.sln not found above " + AppContext.BaseDirectory);
     }
 }
 
