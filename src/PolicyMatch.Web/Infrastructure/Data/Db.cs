@@ -16,11 +16,6 @@ public enum DbProvider
     PostgreSql,
 }
 
-public sealed class DatabaseOptions
-{
-    public DbProvider Provider { get; set; } = DbProvider.Sqlite;
-}
-
 /// <summary>Opens connections to the portal's database. One connection per repository method.</summary>
 public interface IDbConnectionFactory
 {
@@ -44,8 +39,6 @@ public sealed class SqlDialect
     private SqlDialect(DbProvider provider) => Provider = provider;
 
     public DbProvider Provider { get; }
-
-    public static SqlDialect For(DbProvider provider) => provider == DbProvider.PostgreSql ? PostgreSql : Sqlite;
 
     /// <summary>The dialect of an open connection, for code handed a connection rather than the factory.</summary>
     public static SqlDialect Of(DbConnection connection) => connection is NpgsqlConnection ? PostgreSql : Sqlite;
@@ -76,7 +69,6 @@ public static class DatabaseSetup
 {
     public static IServiceCollection AddDatabase(this IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<DatabaseOptions>(configuration.GetSection("Database"));
         if (ProviderOf(configuration) == DbProvider.PostgreSql)
         {
             services.AddSingleton<IDbConnectionFactory, PostgresConnectionFactory>();
@@ -88,8 +80,19 @@ public static class DatabaseSetup
         return services;
     }
 
-    public static DbProvider ProviderOf(IConfiguration configuration) =>
-        configuration.GetSection("Database").Get<DatabaseOptions>()?.Provider ?? DbProvider.Sqlite;
+    /// <summary>The configured engine; a value other than Sqlite or PostgreSql stops the start with a message saying so.</summary>
+    public static DbProvider ProviderOf(IConfiguration configuration)
+    {
+        var configured = configuration["Database:Provider"];
+        if (string.IsNullOrWhiteSpace(configured))
+        {
+            return DbProvider.Sqlite;
+        }
+        return Enum.TryParse<DbProvider>(configured.Trim(), ignoreCase: true, out var provider) && Enum.IsDefined(provider)
+            ? provider
+            : throw new InvalidOperationException(
+                $"Database:Provider is '{configured}'; it must be {string.Join(" or ", Enum.GetNames<DbProvider>())}.");
+    }
 }
 
 public sealed class SqliteConnectionFactory : IDbConnectionFactory
@@ -104,8 +107,6 @@ public sealed class SqliteConnectionFactory : IDbConnectionFactory
     public DbProvider Provider => DbProvider.Sqlite;
 
     public SqlDialect Dialect => SqlDialect.Sqlite;
-
-    public string ConnectionString => _connectionString;
 
     /// <summary>Normalises the configured string: creates the folder of a file database and sets a
     /// default command timeout, which Microsoft.Data.Sqlite also uses as its busy-retry budget.</summary>
@@ -154,15 +155,12 @@ public sealed class PostgresConnectionFactory : IDbConnectionFactory, IAsyncDisp
                 "Database:Provider is PostgreSql, so ConnectionStrings:PolicyMatch must be a PostgreSQL connection string " +
                 "such as 'Host=127.0.0.1;Port=5432;Database=policymatch;Username=policymatch;Password=…'.");
         }
-        ConnectionString = configured;
         _dataSource = NpgsqlDataSource.Create(configured);
     }
 
     public DbProvider Provider => DbProvider.PostgreSql;
 
     public SqlDialect Dialect => SqlDialect.PostgreSql;
-
-    public string ConnectionString { get; }
 
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
