@@ -73,23 +73,20 @@ public sealed class PortalProcess : IDisposable
     public async Task WaitUntilServingAsync(TimeSpan timeout)
     {
         using var client = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(5) };
-        var stop = Stopwatch.StartNew();
-        while (stop.Elapsed < timeout && !HasExited)
-        {
-            try
+        await Eventually.UntilAsync(async () =>
             {
-                if ((await client.GetAsync("/")).StatusCode == HttpStatusCode.OK)
+                try
                 {
-                    return;
+                    return (await client.GetAsync("/")).StatusCode == HttpStatusCode.OK;
                 }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-            await Task.Delay(100);
-        }
-        Assert.Fail($"the portal on {Url} did not answer within {timeout.TotalSeconds:0} s (exited: {HasExited}):\n{Log()}");
+                catch (HttpRequestException)
+                {
+                    return false; // not listening yet
+                }
+            },
+            timeout,
+            _ => $"the portal on {Url} did not answer within {timeout.TotalSeconds:0} s (exited: {HasExited}):\n{Log()}",
+            giveUp: () => HasExited);
     }
 
     /// <summary>SIGKILL to the whole process tree: no graceful stop, no finally blocks.</summary>

@@ -112,19 +112,12 @@ public sealed class KillTests(ITestOutputHelper output) : IDisposable
             WHERE m.key = @Key AND d.channel = 'email' AND d.status = @Status
             """, new { Key = "notice:" + noticeId, Status = status });
 
-    private static async Task<long> WaitUntilAsync(Func<Task<long>> probe, Func<long, bool> done, TimeSpan timeout, PortalProcess process)
+    private static async Task WaitUntilAsync(Func<Task<long>> probe, Func<long, bool> done, TimeSpan timeout, PortalProcess process)
     {
-        var stop = Stopwatch.StartNew();
-        while (true)
-        {
-            var value = await probe();
-            if (done(value)) return value;
-            if (process.HasExited || stop.Elapsed > timeout)
-            {
-                Assert.Fail($"gave up at {value} after {stop.Elapsed.TotalSeconds:0.0} s (process exited: {process.HasExited}). Child output:\n{process.Log()}");
-            }
-            await Task.Delay(20);
-        }
+        long value = 0;
+        await Eventually.UntilAsync(async () => done(value = await probe()), timeout,
+            elapsed => $"gave up at {value} after {elapsed.TotalSeconds:0.0} s (process exited: {process.HasExited}). Child output:\n{process.Log()}",
+            giveUp: () => process.HasExited, pollMilliseconds: 20);
     }
 
     /// <summary>maildev's messages to these addresses, once their number stops growing.</summary>

@@ -60,11 +60,7 @@ public static class RematchKit
     /// <summary>Waits (up to 30 s) until the background job has recorded more than <paramref name="before"/> runs of the measure.</summary>
     public static async Task WaitForRunAsync(Portal portal, string? measure, long before)
     {
-        for (var i = 0; i < 300; i++)
-        {
-            if (await RunsAsync(portal, measure) > before) return;
-            await Task.Delay(100);
-        }
-        Assert.Fail($"the rematch of {measure ?? "everything"} did not run within 30 s");
+        await Eventually.UntilAsync(async () => await RunsAsync(portal, measure) > before, TimeSpan.FromSeconds(30),
+            _ => $"the rematch of {measure ?? "everything"} did not run within 30 s");
     }
 }

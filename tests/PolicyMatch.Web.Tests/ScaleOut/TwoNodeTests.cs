@@ -178,16 +178,8 @@ public sealed class TwoNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
                 .Select(m => long.Parse(m.Groups[1].Value))
             : [];
 
-    private async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var stop = System.Diagnostics.Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (stop.Elapsed > timeout || nodes.A.HasExited || nodes.B.HasExited)
-            {
-                Assert.Fail($"gave up after {stop.Elapsed.TotalSeconds:0} s\nnode A:\n{nodes.A.Log(2000)}\nnode B:\n{nodes.B.Log(2000)}");
-            }
-            await Task.Delay(200);
-        }
-    }
+    private Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout) =>
+        Eventually.UntilAsync(condition, timeout,
+            elapsed => $"gave up after {elapsed.TotalSeconds:0} s\nnode A:\n{nodes.A.Log(2000)}\nnode B:\n{nodes.B.Log(2000)}",
+            giveUp: () => nodes.A.HasExited || nodes.B.HasExited, pollMilliseconds: 200);
 }
