@@ -179,7 +179,6 @@ public static class DapperSetup
         {
             return;
         }
-        SQLitePCL.Batteries_V2.Init();
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         SqlMapper.AddTypeHandler(new DateOnlyHandler());
         SqlMapper.AddTypeHandler(new NullableDateOnlyHandler());
