@@ -161,7 +161,7 @@ public sealed class FailingSmtpTests : IDisposable
         var row = await EmailRow();
         Assert.Equal((DeliveryStatus.Pending, 1L), (row.Value.Status, row.Value.Attempts));
         Assert.InRange(row.NextAttempt, before.AddMinutes(1).AddSeconds(-1), after.AddMinutes(1).AddSeconds(1));
-        Assert.Contains("SmtpException", row.Value.LastError);
+        Assert.Contains("SocketException", row.Value.LastError);
 
         // Not due yet: another run does not touch it.
         await dispatcher.DispatchAsync();
@@ -182,14 +182,14 @@ public sealed class FailingSmtpTests : IDisposable
         Assert.Equal(1, last.Failed);
         row = await EmailRow();
         Assert.Equal((DeliveryStatus.Failed, 3L), (row.Value.Status, row.Value.Attempts));
-        Assert.Contains("SmtpException", row.Value.LastError);
+        Assert.Contains("SocketException", row.Value.LastError);
 
         // The dashboard lists it with its error and a retry button; retrying queues it with fresh attempts.
         using var admin = await portal.SignInAsync(Roles.Admin);
         var jobs = await admin.PageAsync("/admin/jobs");
         var line = jobs.QuerySelector($"tr.failed-delivery[data-id='{row.Value.Id}']")!;
         Assert.Contains(email, line.TextContent);
-        Assert.Contains("SmtpException", line.QuerySelector(".error")!.TextContent);
+        Assert.Contains("SocketException", line.QuerySelector(".error")!.TextContent);
         var retry = await admin.PostFormAsync("/admin/jobs", $"/admin/jobs/deliveries/{row.Value.Id}/retry", []);
         Assert.Equal(HttpStatusCode.Redirect, retry.StatusCode);
         row = await EmailRow();
@@ -210,7 +210,7 @@ public sealed class FailingSmtpTests : IDisposable
         await portal.Service<NoticeFanOut>().FanOutAsync(id);
         // As the dispatcher leaves them after the last attempt against a dead server.
         await portal.ExecuteAsync("""
-            UPDATE notice_deliveries SET status = 'failed', attempts = 3, last_error = 'SmtpException: Failure sending mail.'
+            UPDATE notice_deliveries SET status = 'failed', attempts = 3, last_error = 'SocketException: Connection refused'
             WHERE channel = 'email' AND message_id = (SELECT id FROM notice_messages WHERE key = @Key)
             """, new { Key = "notice:" + id });
         using var admin = await portal.SignInAsync(Roles.Admin);

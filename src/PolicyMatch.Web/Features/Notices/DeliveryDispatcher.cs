@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net.Mail;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using PolicyMatch.Web.Features.Notices.Email;
@@ -7,8 +6,8 @@ using PolicyMatch.Web.Infrastructure.Mail;
 
 namespace PolicyMatch.Web.Features.Notices;
 
-/// <summary>What one dispatch run did.</summary>
-public sealed record DispatchReport(int Recovered, int Skipped, int Sent, int Retrying, int Failed, bool Paused);
+/// <summary>What one dispatch run did; <see cref="More"/>: it stopped at its time limit with email still due.</summary>
+public sealed record DispatchReport(int Recovered, int Skipped, int Sent, int Retrying, int Failed, bool Paused, bool More = false);
 
 /// <summary>
 /// Sends the pending email deliveries: claims them in small batches (pending → sending, attempt stamp,
@@ -18,7 +17,7 @@ public sealed record DispatchReport(int Recovered, int Skipped, int Sent, int Re
 /// <para>
 /// Never twice in normal operation: a delivery is sent only by the claim that moved it to 'sending',
 /// and is marked sent only by that claim (same attempt stamp). Runs never overlap (a lock here, and
-/// [DisallowConcurrentExecution] on the job). If the process dies between an SMTP call returning and
+/// the job's lease, see NoticeJobs). If the process dies between an SMTP call returning and
 /// the row being marked, the next run puts that row back to pending (see
 /// <see cref="NoticeOutbox.RecoverAbandonedAsync"/>). So only rows left in 'sending' by the dead process
 /// (at most <c>ClaimBatchSize + DispatchParallelism</c>) are sent again, and of those only the ones whose
@@ -63,12 +62,20 @@ public sealed class DeliveryDispatcher(
         var messages = new ConcurrentDictionary<long, MessageRow>();
         var unstarted = new ConcurrentDictionary<long, ClaimedDelivery>();
         int sent = 0, retrying = 0, failed = 0, failuresInARow = 0;
+        var more = false;
+        var runTime = System.Diagnostics.Stopwatch.StartNew();
         using var pause = CancellationTokenSource.CreateLinkedTokenSource(ct);
 
         async IAsyncEnumerable<ClaimedDelivery> Claims([EnumeratorCancellation] CancellationToken token = default)
         {
             while (!token.IsCancellationRequested)
             {
+                if (runTime.Elapsed >= o.DispatchRunTime)
+                {
+                    // Bounded: the job ends here and the next one carries on.
+                    more = true;
+                    yield break;
+                }
                 IReadOnlyList<ClaimedDelivery> batch;
                 await _write.WaitAsync(CancellationToken.None);
                 try
@@ -151,7 +158,7 @@ public sealed class DeliveryDispatcher(
             logger.LogInformation("Dispatch: {Sent} sent, {Retrying} to retry, {Failed} failed, {Skipped} skipped (unsubscribed), {Recovered} recovered",
                 sent, retrying, failed, skipped, recovered);
         }
-        return new DispatchReport(recovered, skipped, sent, retrying, failed, pause.IsCancellationRequested && !ct.IsCancellationRequested);
+        return new DispatchReport(recovered, skipped, sent, retrying, failed, pause.IsCancellationRequested && !ct.IsCancellationRequested, more);
     }
 
     private async Task<(string Text, bool Permanent)?> SendAsync(ClaimedDelivery delivery, ConcurrentDictionary<long, MessageRow> messages, NoticesOptions o)
@@ -184,13 +191,8 @@ public sealed class DeliveryDispatcher(
         return delay < o.RetryMaxDelay ? delay : o.RetryMaxDelay;
     }
 
-    /// <summary>A 5xx refusal of the recipient, or an address that cannot be parsed, will not change on retry.</summary>
-    private static bool IsPermanent(Exception e) => e switch
-    {
-        SmtpFailedRecipientException r => (int)r.StatusCode >= 500,
-        FormatException => true,
-        _ => false,
-    };
+    /// <summary>A 5xx refusal (of the recipient, say), or an address that cannot be used, will not change on retry.</summary>
+    private static bool IsPermanent(Exception e) => e is EmailRejectedException or FormatException;
 
     private static string Describe(Exception e)
     {

@@ -5,8 +5,18 @@ namespace PolicyMatch.Web.Features.Notices;
 /// <summary>Settings of the notices feature (section "Notices"). Defaults suit a real SMTP server.</summary>
 public sealed class NoticesOptions
 {
-    /// <summary>SMTP sends in flight at once. One System.Net.Mail client tops out near 23 messages/s.</summary>
+    /// <summary>
+    /// Emails rendered and handed to the sender at once. The SMTP sends themselves are bounded by the
+    /// mail pool (Mail:Smtp:MaxConnections); a few more here keep rendering and recording overlapped with them.
+    /// </summary>
     public int DispatchParallelism { get; set; } = 8;
+
+    /// <summary>
+    /// How long one dispatch job keeps claiming email; then it finishes the sends in flight and enqueues
+    /// the next job. Bounds a job at this plus <see cref="SendTimeout"/>, well under the SQLite job
+    /// storage's invisibility timeout (Jobs:InvisibilityTimeout, 5 min).
+    /// </summary>
+    public TimeSpan DispatchRunTime { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Deliveries claimed per round trip; at most this many wait in 'sending' before their SMTP call starts.</summary>
     public int ClaimBatchSize { get; set; } = 16;
