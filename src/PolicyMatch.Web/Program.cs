@@ -110,7 +110,7 @@ services.AddSingleton(sp => Industries.Load(Path.Combine(
 services.AddSingleton<ProfileValidator>();
 services.Configure<CatalogOptions>(builder.Configuration.GetSection("Catalog"));
 services.AddMail(builder.Configuration);
-services.AddJobs(builder.Configuration);
+services.AddJobs();
 
 var app = builder.Build();
 
@@ -153,6 +153,9 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.MapOpenApi();
 app.MapControllers();
+// Hangfire's dashboard: administrators only, answered like every other admin page for anyone else.
+app.MapJobsDashboard("/admin/hangfire", Roles.Admin, backToSite: "/admin/jobs")
+    .RequireAuthorization(new Microsoft.AspNetCore.Authorization.AuthorizeAttribute { Roles = Roles.Admin });
 
 app.Run();
 return 0;

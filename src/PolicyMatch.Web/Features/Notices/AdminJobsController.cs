@@ -1,27 +1,28 @@
+using Hangfire;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using PolicyMatch.Web.Features.Account;
 using PolicyMatch.Web.Features.Rematch;
-using PolicyMatch.Web.Infrastructure.Jobs;
 using static PolicyMatch.Web.Infrastructure.Web.L;
 
 namespace PolicyMatch.Web.Features.Notices;
 
-public sealed record JobsView(
-    bool SchedulerRunning, IReadOnlyList<ScheduledJobView> Jobs, IReadOnlyList<RematchRun> Rematches, IReadOnlyList<MessageProgress> Messages, IReadOnlyList<FailedDelivery> Failed);
+public sealed record JobsView(IReadOnlyList<RematchRun> Rematches, IReadOnlyList<MessageProgress> Messages, IReadOnlyList<FailedDelivery> Failed);
 
 /// <summary>
-/// The jobs dashboard: each schedule with its next fire time from Quartz, the last rematches of the
-/// stored matches, each message's deliveries by state, and the failed emails with their error and a retry button.
+/// Deliveries and rematches: what the background work did to the portal's data — the last rematches
+/// of the stored matches, each message's deliveries by state, the failed emails with their error and a
+/// retry button. The jobs themselves (schedules, runs, failures, retries) are on Hangfire's dashboard
+/// at /admin/hangfire, not repeated here.
 /// </summary>
 [Authorize(Roles = Roles.Admin)]
 [Route("admin/jobs")]
-public sealed class AdminJobsController(ScheduledJobs jobs, NoticeOutbox outbox, StoredMatches matches, RematchScheduler rematch) : Controller
+public sealed class AdminJobsController(NoticeOutbox outbox, StoredMatches matches, RematchScheduler rematch, IBackgroundJobClient jobs) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken ct) =>
         View("~/Features/Notices/Jobs.cshtml",
-            new JobsView(jobs.Running, await jobs.ListAsync(ct), await matches.RecentRunsAsync(5, ct), await outbox.ProgressAsync(50, null, ct), await outbox.FailedAsync(100, ct)));
+            new JobsView(await matches.RecentRunsAsync(5, ct), await outbox.ProgressAsync(50, null, ct), await outbox.FailedAsync(100, ct)));
 
     /// <summary>
     /// Refreshes every company's stored matches now rather than at the daily run (e.g. right after an
@@ -30,13 +31,12 @@ public sealed class AdminJobsController(ScheduledJobs jobs, NoticeOutbox outbox,
     [HttpPost("rematch")]
     public async Task<IActionResult> RematchAll(CancellationToken ct)
     {
-        TempData["Flash"] = await rematch.CatalogChangedAsync(ct)
-            ? T("已安排全部企业重新匹配,完成后显示在下方", "A full rematch is scheduled; it appears below when done")
-            : T("本进程未运行调度器,无法安排重新匹配", "No scheduler runs in this process, so nothing was scheduled");
+        await rematch.CatalogChangedAsync(ct);
+        TempData["Flash"] = T("已安排全部企业重新匹配,完成后显示在下方", "A full rematch is queued; it appears below when done");
         return Redirect("/admin/jobs");
     }
 
-    /// <summary>A failed email goes back to pending with fresh attempts; the dispatcher is woken if it runs here.</summary>
+    /// <summary>A failed email goes back to pending with fresh attempts, and a dispatch is enqueued.</summary>
     [HttpPost("deliveries/{id:long}/retry")]
     public async Task<IActionResult> Retry(long id, CancellationToken ct)
     {
@@ -44,10 +44,8 @@ public sealed class AdminJobsController(ScheduledJobs jobs, NoticeOutbox outbox,
         {
             return NotFound();
         }
-        var woken = await jobs.TriggerAsync(JobsSetup.Dispatch, ct);
-        TempData["Flash"] = woken
-            ? T($"投递 #{id} 已重新排队,正在发送", $"Delivery #{id} is queued again and being sent")
-            : T($"投递 #{id} 已重新排队,将在下次发送任务运行时发送", $"Delivery #{id} is queued again for the next dispatch run");
+        NoticeJobs.EnqueueDispatch(jobs);
+        TempData["Flash"] = T($"投递 #{id} 已重新排队,正在发送", $"Delivery #{id} is queued again and being sent");
         return Redirect("/admin/jobs");
     }
 
@@ -58,7 +56,7 @@ public sealed class AdminJobsController(ScheduledJobs jobs, NoticeOutbox outbox,
         var count = await outbox.RetryAllFailedAsync(User.Id(), ct);
         if (count > 0)
         {
-            await jobs.TriggerAsync(JobsSetup.Dispatch, ct);
+            NoticeJobs.EnqueueDispatch(jobs);
         }
         TempData["Flash"] = T($"{count} 封失败的邮件已重新排队", $"{count} failed emails are queued again");
         return Redirect("/admin/jobs");

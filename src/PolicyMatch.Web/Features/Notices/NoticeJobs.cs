@@ -1,65 +1,76 @@
+using Hangfire;
 using PolicyMatch.Web.Infrastructure.Jobs;
-using Quartz;
 
 namespace PolicyMatch.Web.Features.Notices;
 
-// The notices' jobs: thin, each calls one service with the cancellation token and lets exceptions
-// reach Quartz (which logs them and fires the trigger again on schedule). Their triggers are in
-// Infrastructure/Jobs/JobsSetup.cs. Everything that sends is [DisallowConcurrentExecution].
-
-/// <summary>Publishes notices whose send time has come and writes their deliveries; then wakes the dispatcher.</summary>
-[DisallowConcurrentExecution]
-public sealed class FanOutJob(NoticeFanOut fanOut) : IJob
+/// <summary>
+/// The notices' jobs (declared in <see cref="NoticesFeature"/>): thin, each calls one service with the
+/// cancellation token and lets exceptions reach Hangfire, which records the job as failed and retries
+/// it (see JobsSetup). Each runs under a lease, so two never overlap across processes and nodes: a run
+/// that finds its lease held skips its turn. Whatever wrote email deliveries enqueues the dispatcher;
+/// the dispatcher sends a bounded batch and enqueues itself again while due email remains.
+/// </summary>
+public sealed class NoticeJobs(
+    NoticeFanOut fanOut, DeliveryDispatcher dispatcher, NoticeReminders reminders, JobLeases leases, IBackgroundJobClient jobs, TimeProvider clock)
 {
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    public const string FanOutId = "notices:fan-out";
+    public const string DispatchId = "notices:dispatch";
+    public const string DeadlineRemindersId = "notices:deadline-reminders";
+    public const string ExpiryRemindersId = "notices:expiry-reminders";
+    public const string DigestId = "notices:digest";
+
+    /// <summary>Publishes notices whose send time has come and writes their deliveries; then wakes the dispatcher.</summary>
+    public Task FanOutAsync(CancellationToken cancellationToken) =>
+        ExclusiveAsync(FanOutId, async ct => (await fanOut.FanOutDueAsync(ct)).Count > 0, cancellationToken);
+
+    /// <summary>Sends one bounded batch of due email (see <see cref="NoticesOptions.DispatchRunTime"/>); enqueues the next while more is due.</summary>
+    public async Task DispatchAsync(CancellationToken cancellationToken)
     {
-        if ((await fanOut.FanOutDueAsync(cancellationToken)).Count > 0)
+        DispatchReport report;
+        await using (var lease = await leases.TryAcquireAsync(DispatchId, cancellationToken))
         {
-            await context.Scheduler.TriggerJob(JobsSetup.Dispatch, null, cancellationToken);
+            if (lease is null)
+            {
+                return;
+            }
+            using var token = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+            report = await dispatcher.DispatchAsync(token.Token);
+        }
+        // After the lease is released, so the next batch does not find it held.
+        if (report.More && !cancellationToken.IsCancellationRequested)
+        {
+            EnqueueDispatch(jobs);
         }
     }
-}
 
-/// <summary>Sends the pending email deliveries.</summary>
-[DisallowConcurrentExecution]
-public sealed class DispatchJob(DeliveryDispatcher dispatcher) : IJob
-{
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken) =>
-        await dispatcher.DispatchAsync(cancellationToken);
-}
+    public Task DeadlineRemindersAsync(CancellationToken cancellationToken) =>
+        ExclusiveAsync(DeadlineRemindersId, async ct => (await reminders.DeadlineRemindersAsync(BeijingTime.Today(clock), ct)).Deliveries > 0, cancellationToken);
 
-[DisallowConcurrentExecution]
-public sealed class DeadlineReminderJob(NoticeReminders reminders, TimeProvider clock) : IJob
-{
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    public Task ExpiryRemindersAsync(CancellationToken cancellationToken) =>
+        ExclusiveAsync(ExpiryRemindersId, async ct => (await reminders.ExpiryRemindersAsync(BeijingTime.Today(clock), ct)).Deliveries > 0, cancellationToken);
+
+    public Task DigestAsync(CancellationToken cancellationToken) =>
+        ExclusiveAsync(DigestId, async ct => (await reminders.DigestAsync(BeijingTime.Today(clock), ct)).Deliveries > 0, cancellationToken);
+
+    /// <summary>Sends soon rather than at the next dispatch interval (after a fan-out, a reminder run, a retry).</summary>
+    public static string EnqueueDispatch(IBackgroundJobClient jobs) => jobs.Enqueue<NoticeJobs>(j => j.DispatchAsync(CancellationToken.None));
+
+    /// <summary>Runs <paramref name="work"/> under the job's lease; when it wrote email deliveries, enqueues the dispatcher.</summary>
+    private async Task ExclusiveAsync(string name, Func<CancellationToken, Task<bool>> work, CancellationToken cancellationToken)
     {
-        if ((await reminders.DeadlineRemindersAsync(BeijingTime.Today(clock), cancellationToken)).Deliveries > 0)
+        bool wroteEmail;
+        await using (var lease = await leases.TryAcquireAsync(name, cancellationToken))
         {
-            await context.Scheduler.TriggerJob(JobsSetup.Dispatch, null, cancellationToken);
+            if (lease is null)
+            {
+                return;
+            }
+            using var token = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+            wroteEmail = await work(token.Token);
         }
-    }
-}
-
-[DisallowConcurrentExecution]
-public sealed class ExpiryReminderJob(NoticeReminders reminders, TimeProvider clock) : IJob
-{
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
-    {
-        if ((await reminders.ExpiryRemindersAsync(BeijingTime.Today(clock), cancellationToken)).Deliveries > 0)
+        if (wroteEmail)
         {
-            await context.Scheduler.TriggerJob(JobsSetup.Dispatch, null, cancellationToken);
-        }
-    }
-}
-
-[DisallowConcurrentExecution]
-public sealed class DigestJob(NoticeReminders reminders, TimeProvider clock) : IJob
-{
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
-    {
-        if ((await reminders.DigestAsync(BeijingTime.Today(clock), cancellationToken)).Deliveries > 0)
-        {
-            await context.Scheduler.TriggerJob(JobsSetup.Dispatch, null, cancellationToken);
+            EnqueueDispatch(jobs);
         }
     }
 }

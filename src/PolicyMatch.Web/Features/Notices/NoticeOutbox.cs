@@ -94,8 +94,7 @@ public sealed class NoticeOutbox(IDbConnectionFactory connections, AuditLog audi
 
     /// <summary>
     /// Puts back deliveries left in 'sending' by a process that is gone (another runner id: the dispatch
-    /// job is [DisallowConcurrentExecution], which Quartz enforces across a cluster too, so one process
-    /// dispatches at a time) or by a run of this one whose lease ran out. Their SMTP call may or
+    /// job holds a lease in job_leases, across processes and nodes, so one process dispatches at a time) or by a run of this one whose lease ran out. Their SMTP call may or
     /// may not have reached the server, so these are the only deliveries that can be sent twice.
     /// One that has used up its attempts this way is marked failed rather than tried again.
     /// </summary>

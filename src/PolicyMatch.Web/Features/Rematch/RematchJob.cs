@@ -1,61 +1,65 @@
+using Hangfire;
+using PolicyMatch.Web.Features.Notices;
 using PolicyMatch.Web.Infrastructure.Jobs;
-using Quartz;
 
 namespace PolicyMatch.Web.Features.Rematch;
 
 /// <summary>
-/// Refreshes the stored matches: one measure when the firing trigger carries its id (publish, retire),
-/// everything otherwise (the daily schedule, a catalog import, the dashboard's button). Thin, like every
-/// job: the work is <see cref="RematchService"/>'s. One at a time, so two refreshes never interleave
-/// their swaps; killed mid-run it runs again on restart (requests recovery, see JobsSetup).
+/// The rematch as Hangfire jobs. Thin, like every job: the work is <see cref="RematchService"/>'s. One
+/// job is one step (<see cref="RematchService.BatchCompanies"/> companies, a few seconds), which then
+/// enqueues the next step with its progress, so no job runs anywhere near the job storage's
+/// invisibility timeout and a crash repeats at most one step. Steps never overlap (a lease): one that
+/// finds another step running is scheduled again a few seconds later rather than skipped, since a
+/// requested rematch must happen.
 /// </summary>
-[DisallowConcurrentExecution]
-public sealed class RematchJob(RematchService rematch) : IJob
+public sealed class RematchJob(RematchService rematch, JobLeases leases, IBackgroundJobClient jobs, ILogger<RematchJob> logger)
 {
-    /// <summary>The job data key of the measure to refresh; absent or empty means everything.</summary>
-    public const string MeasureKey = "measure_id";
+    public const string DailyId = "rematch:daily";
+    private const string Lease = "rematch";
+    private static readonly TimeSpan Busy = TimeSpan.FromSeconds(5);
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    /// <summary>The daily full run (date-derived facts drift): starts a chain of steps.</summary>
+    public Task DailyAsync(CancellationToken cancellationToken) => StepAsync(null, cancellationToken);
+
+    public async Task StepAsync(RematchProgress? progress, CancellationToken cancellationToken)
     {
-        var measure = context.MergedJobDataMap.TryGetString(MeasureKey, out var id) ? id : null;
-        if (string.IsNullOrEmpty(measure))
+        progress ??= RematchProgress.Start(null, BeijingTime.Today(TimeProvider.System), TimeProvider.System);
+        RematchProgress? next;
+        await using (var lease = await leases.TryAcquireAsync(Lease, cancellationToken))
         {
-            await rematch.RefreshAllAsync(ct: cancellationToken);
+            if (lease is null)
+            {
+                jobs.Schedule<RematchJob>(j => j.StepAsync(progress, CancellationToken.None), Busy);
+                return;
+            }
+            using var token = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lease.Lost);
+            (next, _) = await rematch.StepAsync(progress, token.Token);
         }
-        else
+        if (next is not null)
         {
-            await rematch.RefreshMeasureAsync(measure, ct: cancellationToken);
+            logger.LogDebug("Rematch {Scope}: {Companies} companies done, next step after company {After}", next.Scope, next.Companies, next.After);
+            jobs.Enqueue<RematchJob>(j => j.StepAsync(next, CancellationToken.None));
         }
     }
 }
 
 /// <summary>
-/// Asks the scheduler to run <see cref="RematchJob"/> now (a one-shot trigger with the measure id in its
-/// data, stored in Quartz's persistent store, so a restart does not lose it). Without a scheduler in this
-/// process (Jobs:Enabled=false, as in page tests) nothing is scheduled; callers then use
-/// <see cref="RematchService"/> directly.
+/// Enqueues a rematch (its first step) into the job storage, from a request: publish, retire, import,
+/// the dashboard's button. Every node can enqueue, with or without a Hangfire server of its own (a
+/// node with Jobs:Enabled=false leaves it to the nodes that run jobs), and the job survives a restart.
 /// </summary>
-public sealed class RematchScheduler(ScheduledJobs jobs, ILogger<RematchScheduler> logger)
+public sealed class RematchScheduler(IBackgroundJobClient jobs, TimeProvider clock)
 {
     /// <summary>A measure was published or retired: refresh its rows.</summary>
-    public Task<bool> MeasureChangedAsync(string measureId, CancellationToken ct) => ScheduleAsync(measureId, ct);
+    public Task<string> MeasureChangedAsync(string measureId, CancellationToken ct) => Task.FromResult(Enqueue(measureId));
 
     /// <summary>Several measures may have changed (an import): refresh everything.</summary>
-    public Task<bool> CatalogChangedAsync(CancellationToken ct) => ScheduleAsync(null, ct);
+    public Task<string> CatalogChangedAsync(CancellationToken ct) => Task.FromResult(Enqueue(null));
 
-    private async Task<bool> ScheduleAsync(string? measureId, CancellationToken ct)
+    private string Enqueue(string? measureId)
     {
-        var data = new JobDataMap();
-        if (measureId is not null)
-        {
-            data[RematchJob.MeasureKey] = measureId;
-        }
-        var scheduled = await jobs.TriggerAsync(JobsSetup.Rematch, ct, data);
-        if (!scheduled)
-        {
-            logger.LogInformation("No scheduler runs in this process: the stored matches of {Measure} are not refreshed now", measureId ?? "every measure");
-        }
-        return scheduled;
+        var start = RematchProgress.Start(measureId, BeijingTime.Today(clock), clock);
+        return jobs.Enqueue<RematchJob>(j => j.StepAsync(start, CancellationToken.None));
     }
 }
 
@@ -64,5 +68,7 @@ public static class RematchFeature
     public static IServiceCollection AddRematchFeature(this IServiceCollection services) => services
         .AddSingleton<StoredMatches>()
         .AddSingleton<RematchService>()
-        .AddSingleton<RematchScheduler>();
+        .AddSingleton<RematchScheduler>()
+        // Daily 03:30 Beijing time: every company against every published measure.
+        .AddRecurringJob<RematchJob>(RematchJob.DailyId, j => j.DailyAsync(CancellationToken.None), _ => "30 3 * * *", BeijingTime.Zone);
 }

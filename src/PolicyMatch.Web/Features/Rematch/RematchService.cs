@@ -9,6 +9,18 @@ using PolicyMatch.Web.Infrastructure.Data;
 
 namespace PolicyMatch.Web.Features.Rematch;
 
+/// <summary>
+/// Where a rematch is: carried from one step (one Hangfire job) to the next as the job's argument.
+/// <see cref="After"/> is the last company id done (keyset); the counters add up over the steps.
+/// </summary>
+public sealed record RematchProgress(string? MeasureId, string AsOf, string StartedAt, long After, int Companies, long Rows, long EvaluatingMs, long WorkingMs)
+{
+    public string Scope => MeasureId is null ? "full" : "measure";
+
+    public static RematchProgress Start(string? measureId, DateOnly asOf, TimeProvider clock) =>
+        new(measureId, asOf.ToString("yyyy-MM-dd"), Stamp.Now(clock), 0, 0, 0, 0, 0);
+}
+
 /// <summary>What a bulk rematch did (also recorded in <c>rematch_runs</c>).</summary>
 public sealed record RematchResult(string Scope, string? MeasureId, DateOnly AsOf, int Companies, long Rows, TimeSpan Duration)
 {
@@ -42,19 +54,32 @@ public sealed class RematchService(
     /// <summary>Margin for a profile save stamped just before the run started but committed after its page was read.</summary>
     private static readonly TimeSpan ChangeMargin = TimeSpan.FromMinutes(1);
 
+    /// <summary>Companies per step of a rematch: a few seconds of work for 2 cores, so each job stays short.</summary>
+    public const int BatchCompanies = 20_000;
+
     /// <summary>
     /// Replaces one measure's rows: its published version against every company, or none when it is
-    /// no longer published (retired, or back to draft).
+    /// no longer published (retired, or back to draft). All steps in this call (tests, benchmarks).
     /// </summary>
-    public async Task<RematchResult> RefreshMeasureAsync(string measureId, DateOnly? asOf = null, CancellationToken ct = default)
-    {
-        var measures = (await FreshCatalogAsync(ct)).Where(m => m.Row.MeasureId == measureId).ToList();
-        return await RunAsync("measure", measureId, measures, asOf ?? BeijingTime.Today(clock), ct);
-    }
+    public Task<RematchResult> RefreshMeasureAsync(string measureId, DateOnly? asOf = null, CancellationToken ct = default) =>
+        RunAsync(RematchProgress.Start(measureId, asOf ?? BeijingTime.Today(clock), clock), ct);
 
-    /// <summary>Replaces every row: all published measures against every company.</summary>
-    public async Task<RematchResult> RefreshAllAsync(DateOnly? asOf = null, CancellationToken ct = default) =>
-        await RunAsync("full", null, await FreshCatalogAsync(ct), asOf ?? BeijingTime.Today(clock), ct);
+    /// <summary>Replaces every row: all published measures against every company. All steps in this call.</summary>
+    public Task<RematchResult> RefreshAllAsync(DateOnly? asOf = null, CancellationToken ct = default) =>
+        RunAsync(RematchProgress.Start(null, asOf ?? BeijingTime.Today(clock), clock), ct);
+
+    private async Task<RematchResult> RunAsync(RematchProgress progress, CancellationToken ct)
+    {
+        while (true)
+        {
+            var (next, result) = await StepAsync(progress, ct);
+            if (result is not null)
+            {
+                return result;
+            }
+            progress = next!;
+        }
+    }
 
     /// <summary>Replaces one company's rows (after its profile was created or saved), in one short transaction.</summary>
     public async Task<int> RefreshCompanyAsync(long companyId, DateOnly? asOf = null, CancellationToken ct = default)
@@ -82,19 +107,27 @@ public sealed class RematchService(
         return await catalog.GetPublishedAsync(ct);
     }
 
-    private async Task<RematchResult> RunAsync(string scope, string? measureId, IReadOnlyList<PublishedMeasure> measures, DateOnly asOf, CancellationToken ct)
+    /// <summary>
+    /// One step of a rematch: the next <see cref="BatchCompanies"/> companies after
+    /// <see cref="RematchProgress.After"/>, evaluated outside any transaction, then their rows swapped in
+    /// one short transaction (delete the range's rows, insert, re-evaluate any company of the range
+    /// saved meanwhile). Returns the progress for the next step, or, after the last one, the result
+    /// (also recorded in rematch_runs). The job runs one step per Hangfire job, so none runs long.
+    /// </summary>
+    public async Task<(RematchProgress? Next, RematchResult? Done)> StepAsync(RematchProgress progress, CancellationToken ct)
     {
-        var started = clock.GetUtcNow();
         var watch = Stopwatch.StartNew();
-        var changedSince = Stamp.Of(started - ChangeMargin);
+        var asOf = DateOnly.ParseExact(progress.AsOf, "yyyy-MM-dd");
+        var measures = (await FreshCatalogAsync(ct)).Where(m => progress.MeasureId is null || m.Row.MeasureId == progress.MeasureId).ToList();
+        var changedSince = Stamp.Of(clock.GetUtcNow() - ChangeMargin);
 
         // 1. Evaluate, page by page, outside any transaction.
         var rows = new List<StoredMatch>();
         var companies = 0;
-        long after = 0;
-        while (true)
+        var last = progress.After;
+        while (companies < BatchCompanies)
         {
-            var page = await store.CompanyPageAsync(after, PageSize, ct);
+            var page = await store.CompanyPageAsync(last, Math.Min(PageSize, BatchCompanies - companies), ct);
             if (page.Count == 0)
             {
                 break;
@@ -106,46 +139,57 @@ public sealed class RematchService(
                 rows.AddRange(r);
             }
             companies += page.Count;
-            after = page[^1].Id;
+            last = page[^1].Id;
         }
-
+        var finished = companies < BatchCompanies;
+        // The last step also clears rows of any company after the last one read (deleted meanwhile).
+        var upTo = finished ? long.MaxValue : last;
         var evaluating = watch.Elapsed;
 
-        // 2. Swap in one transaction: delete, insert, re-evaluate what changed meanwhile, record the run.
+        // 2. Swap this range in one transaction.
         await using var db = await connections.OpenAsync(ct);
         await using var tx = await db.BeginTransactionAsync(ct);
-        var changed = await StoredMatches.ChangedSinceAsync(db, tx, changedSince, ct);
+        var changed = (await StoredMatches.ChangedSinceAsync(db, tx, changedSince, ct)).Where(c => c.Id > progress.After && c.Id <= upTo).ToList();
         var changedIds = changed.Select(c => c.Id).ToHashSet();
         var stamp = Stamp.Now(clock);
-        var fresh = changed.SelectMany(c => Evaluate(c, measures, asOf));
-        var replaced = rows.Where(r => !changedIds.Contains(r.CompanyId)).Concat(fresh);
-        long written;
-        if (measureId is null)
-        {
-            written = await StoredMatches.ReplaceAllAsync(db, tx, replaced, stamp, ct);
-        }
-        else
-        {
-            await StoredMatches.DeleteMeasureAsync(db, tx, measureId, ct);
-            written = await StoredMatches.InsertAsync(db, tx, replaced, stamp, ct);
-        }
+        var replaced = rows.Where(r => !changedIds.Contains(r.CompanyId)).Concat(changed.SelectMany(c => Evaluate(c, measures, asOf)));
+        await StoredMatches.DeleteCompaniesAsync(db, tx, progress.After, upTo, progress.MeasureId, ct);
+        var written = await StoredMatches.InsertAsync(db, tx, replaced, stamp, ct);
         watch.Stop();
-        var result = new RematchResult(scope, measureId, asOf, companies, written, watch.Elapsed) { Evaluating = evaluating };
-        await StoredMatches.RecordRunAsync(db, tx, new RematchRun
+        var next = progress with
         {
-            Scope = scope,
-            MeasureId = measureId,
-            AsOf = asOf.ToString("yyyy-MM-dd"),
-            StartedAt = Stamp.Of(started),
-            FinishedAt = stamp,
-            Companies = companies,
-            RowsWritten = written,
-            DurationMs = (long)watch.Elapsed.TotalMilliseconds,
-        }, ct);
+            After = last,
+            Companies = progress.Companies + companies,
+            Rows = progress.Rows + written,
+            EvaluatingMs = progress.EvaluatingMs + (long)evaluating.TotalMilliseconds,
+            WorkingMs = progress.WorkingMs + (long)watch.Elapsed.TotalMilliseconds,
+        };
+        RematchResult? result = null;
+        if (finished)
+        {
+            result = new RematchResult(next.Scope, next.MeasureId, asOf, next.Companies, next.Rows, TimeSpan.FromMilliseconds(next.WorkingMs))
+            {
+                Evaluating = TimeSpan.FromMilliseconds(next.EvaluatingMs),
+            };
+            await StoredMatches.RecordRunAsync(db, tx, new RematchRun
+            {
+                Scope = next.Scope,
+                MeasureId = next.MeasureId,
+                AsOf = next.AsOf,
+                StartedAt = next.StartedAt,
+                FinishedAt = stamp,
+                Companies = next.Companies,
+                RowsWritten = next.Rows,
+                DurationMs = next.WorkingMs,
+            }, ct);
+        }
         await tx.CommitAsync(ct);
-        logger.LogInformation("Rematch {Scope} {Measure}: {Companies} companies, {Rows} rows in {Ms} ms ({Changed} re-read)",
-            scope, measureId ?? "*", companies, written, (long)watch.Elapsed.TotalMilliseconds, changed.Count);
-        return result;
+        if (finished)
+        {
+            logger.LogInformation("Rematch {Scope} {Measure}: {Companies} companies, {Rows} rows in {Ms} ms of work",
+                next.Scope, next.MeasureId ?? "*", next.Companies, next.Rows, next.WorkingMs);
+        }
+        return finished ? (null, result) : (next, null);
     }
 
     /// <summary>One company against the measures: the stored rows (every group but not eligible).</summary>

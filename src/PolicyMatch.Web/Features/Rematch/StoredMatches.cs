@@ -108,6 +108,16 @@ public sealed class StoredMatches(IDbConnectionFactory connections)
         return written;
     }
 
+    /// <summary>
+    /// Deletes the rows of the companies with ids in (<paramref name="afterId"/>, <paramref name="lastId"/>]:
+    /// of one measure, or of every measure when <paramref name="measureId"/> is null (one batch of a rematch).
+    /// </summary>
+    public static Task DeleteCompaniesAsync(DbConnection db, DbTransaction tx, long afterId, long lastId, string? measureId, CancellationToken ct) =>
+        db.ExecuteAsync(new CommandDefinition("""
+            DELETE FROM company_matches
+            WHERE company_id > @After AND company_id <= @Last AND (@Measure IS NULL OR measure_id = @Measure)
+            """, new { After = afterId, Last = lastId, Measure = measureId }, tx, cancellationToken: ct));
+
     public static Task DeleteMeasureAsync(DbConnection db, DbTransaction tx, string measureId, CancellationToken ct) =>
         db.ExecuteAsync(new CommandDefinition("DELETE FROM company_matches WHERE measure_id = @Measure", new { Measure = measureId }, tx, cancellationToken: ct));
 
