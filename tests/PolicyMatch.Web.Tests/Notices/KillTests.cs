@@ -11,7 +11,7 @@ namespace PolicyMatch.Web.Tests.Notices;
 
 /// <summary>
 /// THE KILL TEST. The portal runs as a separate OS process (dotnet PolicyMatch.Web.dll) on a temp
-/// database with SMTP to maildev. It fans out a notice to 300 recipients and starts sending; the test
+/// database with SMTP to maildev. It fans out a notice to 1,000 recipients and starts sending; the test
 /// kills the process tree (SIGKILL: no graceful stop, no finally blocks) once some emails are sent,
 /// restarts it, and waits until every delivery is sent. Then maildev's messages are compared with the
 /// deliveries: every delivery arrived at least once (none lost), and the duplicates are at most the
@@ -21,7 +21,8 @@ namespace PolicyMatch.Web.Tests.Notices;
 /// </summary>
 public sealed class KillTests(ITestOutputHelper output) : IDisposable
 {
-    private const int Recipients = 300;
+    // MailKit sends a few hundred a second to maildev: enough recipients that the kill lands mid-dispatch.
+    private const int Recipients = 1000;
     private const int Parallelism = 2;
 
     // The in-process portal prepares the database (migrations, seeds, fixtures) and reads it afterwards;
@@ -53,16 +54,20 @@ public sealed class KillTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(Recipients, sent + inFlight + pending);
 
         // 3. Restart: the sends the dead process left in 'sending' are recovered, the rest go out.
+        // Measured (printed, not asserted): from the restart until every delivery is sent. It includes the
+        // process start, the dead process's dispatch lease running out (JobLeases.Lifetime) and the
+        // sending of what was left; the goal is 90 s on SQLite storage and 30 s on PostgreSQL.
+        var restarted = Stopwatch.StartNew();
         var second = StartPortal();
         try
         {
-            await WaitUntilAsync(() => CountAsync(noticeId, "sent"), n => n == Recipients, TimeSpan.FromSeconds(60), second);
+            await WaitUntilAsync(() => CountAsync(noticeId, "sent"), n => n == Recipients, TimeSpan.FromSeconds(180), second);
         }
         finally
         {
             await second.KillAsync();
         }
-        output.WriteLine($"all {Recipients} sent after {clock.Elapsed.TotalSeconds:0.0} s");
+        output.WriteLine($"all {Recipients} sent after {clock.Elapsed.TotalSeconds:0.0} s; recovery on {TestDatabase.Provider}: {restarted.Elapsed.TotalSeconds:0.0} s from the restart until every delivery was sent ({pending + inFlight} left at the kill)");
 
         // 4. maildev against the deliveries.
         var received = await ReceivedAsync(addresses.ToHashSet());
@@ -97,8 +102,9 @@ public sealed class KillTests(ITestOutputHelper output) : IDisposable
             ["Jobs__Enabled"] = "true",
             ["Jobs__FanOutInterval"] = "00:00:01",
             ["Jobs__DispatchInterval"] = "00:00:01",
-            // Two SMTP clients (~45 emails/s) and small claims: the kill lands in the middle of the dispatch.
+            // Two sends handed to the mail pool at once, one SMTP connection, small claims: the kill lands in the middle of the dispatch.
             ["Notices__DispatchParallelism"] = Parallelism.ToString(),
+            ["Mail__Smtp__MaxConnections"] = "1",
             ["Notices__ClaimBatchSize"] = "8",
         };
         var process = PortalProcess.Start(env);

@@ -7,8 +7,8 @@ using static PolicyMatch.Web.Tests.Rematch.RematchKit;
 namespace PolicyMatch.Web.Tests.Rematch;
 
 /// <summary>
-/// Publishing and retiring through the admin pages, with the scheduler running: the rematch job that
-/// publishing schedules refreshes the stored matches in the background. This class has its own
+/// Publishing and retiring through the admin pages, with a Hangfire server running: the rematch job that
+/// publishing enqueues refreshes the stored matches in the background. This class has its own
 /// database, so the companies below are all there are.
 /// </summary>
 public sealed class RematchJobTests(SchedulerPortal portal) : IClassFixture<SchedulerPortal>

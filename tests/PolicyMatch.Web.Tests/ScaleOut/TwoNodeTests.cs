@@ -10,8 +10,8 @@ using PolicyMatch.Web.Tests.Notices;
 namespace PolicyMatch.Web.Tests.ScaleOut;
 
 /// <summary>
-/// Two portal processes (node A and node B) on one PostgreSQL database, each with its job scheduler
-/// running, as a deployment with several web nodes behind a load balancer has them. The in-process
+/// Two portal processes (node A and node B) on one PostgreSQL database, each running a Hangfire
+/// server, as a deployment with several web nodes behind a load balancer has them. The in-process
 /// <see cref="Portal"/> (scheduler off) creates the database and the fixtures and reads the results.
 /// </summary>
 public sealed class TwoNodes : IAsyncLifetime
@@ -109,14 +109,14 @@ public sealed class TwoNodeTests(TwoNodes nodes) : IClassFixture<TwoNodes>
         var noticeId = await Portal.ScheduleAsync($"两节点通知 {run}", DateTimeOffset.UtcNow.AddSeconds(-1));
         var key = "notice:" + noticeId;
 
-        // Both schedulers poll every second; whichever fires first fans out, then the dispatch runs.
+        // Both servers poll every second; the recurring fan-out runs on one of them, then the dispatch.
         await WaitForAsync(async () => await Portal.ScalarAsync<long>("""
             SELECT COUNT(*) FROM notice_deliveries d JOIN notice_messages m ON m.id = d.message_id
             WHERE m.key = @Key AND d.channel = 'email' AND d.status = 'sent'
             """, new { Key = key }) == recipients, TimeSpan.FromSeconds(60));
 
-        // Both nodes are members of one Quartz cluster.
-        Assert.Equal(2, await Portal.ScalarAsync<long>("SELECT COUNT(*) FROM qrtz_scheduler_state WHERE sched_name = 'PolicyMatch'"));
+        // Both nodes are Hangfire servers on the one storage (the hangfire schema of the shared database).
+        Assert.Equal(2, await Portal.ScalarAsync<long>("SELECT COUNT(*) FROM hangfire.server"));
         // One message, one inbox and one email delivery per recipient, one published notice.
         Assert.Equal(1, await Portal.ScalarAsync<long>("SELECT COUNT(*) FROM notice_messages WHERE key = @Key", new { Key = key }));
         Assert.Equal(1, await Portal.ScalarAsync<long>("SELECT COUNT(*) FROM notices WHERE id = @Id", new { Id = noticeId }));

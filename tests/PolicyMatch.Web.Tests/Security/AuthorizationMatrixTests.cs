@@ -112,6 +112,8 @@ public class AuthorizationMatrixTests(Portal portal) : IClassFixture<Portal>
         ("POST", "/admin/jobs/deliveries/{id:long}/retry", Gate.Admins, "/admin/jobs/deliveries/1/retry"),
         ("POST", "/admin/jobs/deliveries/retry-failed", Gate.Admins, "/admin/jobs/deliveries/retry-failed"),
         ("POST", "/admin/jobs/rematch", Gate.Admins, "/admin/jobs/rematch"),
+        // Hangfire's dashboard: one endpoint for all its pages and its POST actions (see the test below).
+        ("GET", "/admin/hangfire/{**path}", Gate.Admins, "/admin/hangfire"),
         ("GET", "/inbox", Gate.SignedIn, "/inbox"),
         ("POST", "/inbox/{id:long}/acknowledge", Gate.SignedIn, "/inbox/1/acknowledge"),
         ("GET", "/subscriptions", Gate.SignedIn, "/subscriptions"),
@@ -246,6 +248,41 @@ public class AuthorizationMatrixTests(Portal portal) : IClassFixture<Portal>
         {
             var response = await s.Client.PostAsync(Fill(sample, company, measure), new FormUrlEncodedContent([new("Name", "x")]));
             Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"POST {pattern} without a token: {(int)response.StatusCode}");
+        }
+    }
+
+    /// <summary>
+    /// Hangfire's dashboard is one endpoint for every page and action, so its POST actions (retry,
+    /// delete, trigger) are checked here: each visitor who is not an administrator gets exactly the
+    /// answer an admin page's POST gives them (the login redirect, or the 403 page).
+    /// </summary>
+    [Fact]
+    public async Task The_Hangfire_dashboard_answers_non_administrators_like_every_admin_page_on_GET_and_POST()
+    {
+        string[] actions = ["/admin/hangfire/jobs/failed/requeue", "/admin/hangfire/jobs/enqueued/delete", "/admin/hangfire/recurring/trigger"];
+        var visitors = new List<Session> { portal.Anonymous(), await portal.SignInAsync(Roles.Company), await portal.SignInAsync(Roles.Advisor) };
+        try
+        {
+            foreach (var s in visitors)
+            {
+                var adminGet = await s.Client.GetAsync("/admin/jobs");
+                var adminPost = await s.Client.PostAsync("/admin/jobs/rematch", new FormUrlEncodedContent([]));
+                Assert.Equal(HttpStatusCode.Redirect, adminGet.StatusCode);
+                foreach (var path in new[] { "/admin/hangfire", "/admin/hangfire/jobs/failed", "/admin/hangfire/recurring" })
+                {
+                    var response = await s.Client.GetAsync(path);
+                    Assert.Equal((adminGet.StatusCode, PathOf(adminGet.Headers.Location!)), (response.StatusCode, PathOf(response.Headers.Location!)));
+                }
+                foreach (var action in actions)
+                {
+                    var response = await s.Client.PostAsync(action, new FormUrlEncodedContent([new("jobs[]", "1")]));
+                    Assert.Equal((adminPost.StatusCode, PathOf(adminPost.Headers.Location!)), (response.StatusCode, PathOf(response.Headers.Location!)));
+                }
+            }
+        }
+        finally
+        {
+            visitors.ForEach(v => v.Dispose());
         }
     }
 }

@@ -138,12 +138,13 @@ public static class JobsSetup
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             var o = options.Value;
-            var storage = services.GetRequiredService<JobStorage>();
             if (!o.Enabled)
             {
+                // The storage is opened when something is first enqueued (or the dashboard is opened).
                 logger.LogInformation("No Hangfire server in this process (Jobs:Enabled is false); jobs are only enqueued here");
                 return;
             }
+            var storage = services.GetRequiredService<JobStorage>();
             await using (await services.GetRequiredService<StartupLock>().AcquireAsync(cancellationToken))
             {
                 var manager = new RecurringJobManager(storage);
