@@ -72,7 +72,7 @@ public sealed record MeasureCardModel
             Amount = m.Amount,
             Deadline = m.WindowCloses,
             PeriodEnds = m.PeriodTo,
-            Departments = m.Departments,
+            Departments = Features.Matching.Departments.Of(m),
             Group = item.Group,
             Met = e.Met,
             Total = e.Total,

@@ -226,3 +226,14 @@ public sealed class MatchService(CatalogCache catalog, EligibilityEngine engine)
             .ThenBy(i => i.Measure.MeasureId, StringComparer.Ordinal)
             .ToList();
 }
+
+/// <summary>
+/// A catalog row's departments, parsed once per row: rows are cached with the catalog, and the matches
+/// page reads every measure's departments several times (cards, filter options and their counts).
+/// </summary>
+public static class Departments
+{
+    private static readonly ConditionalWeakTable<MeasureVersionRow, IReadOnlyList<string>> Parsed = new();
+
+    public static IReadOnlyList<string> Of(MeasureVersionRow row) => Parsed.GetValue(row, r => r.Departments);
+}

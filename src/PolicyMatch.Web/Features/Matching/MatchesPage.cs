@@ -59,7 +59,7 @@ public sealed record MatchFilters(string? Kind, string? Department, string? Stat
 
     public bool Keeps(MatchItem item, MatchReport report, bool ignoreKind = false, bool ignoreDepartment = false, bool ignoreStatus = false) =>
         (ignoreKind || Kind is null || item.Measure.Kind == Kind)
-        && (ignoreDepartment || Department is null || item.Measure.Departments.Contains(Department))
+        && (ignoreDepartment || Department is null || Departments.Of(item.Measure).Contains(Department))
         && (ignoreStatus || Status is null || MatchGroups.Name(report.StandingOf(item)) == Status);
 
     /// <summary>
@@ -79,7 +79,7 @@ public sealed record MatchFilters(string? Kind, string? Department, string? Stat
         var d = One(department, "dept");
         var s = One(status, "status");
         if (k is not null && Reference.Kinds.All(x => x.Value != k)) errors["kind"] = T($"支持方式“{k}”不存在,请从列表中选择", $"There is no kind of support \"{k}\": choose one from the list");
-        if (d is not null && !catalog.Any(m => m.Row.Departments.Contains(d))) errors["dept"] = T($"没有责任单位为“{d}”的措施,请从列表中选择", $"No measure has the department \"{d}\": choose one from the list");
+        if (d is not null && !catalog.Any(m => Departments.Of(m.Row).Contains(d))) errors["dept"] = T($"没有责任单位为“{d}”的措施,请从列表中选择", $"No measure has the department \"{d}\": choose one from the list");
         if (s is not null && !MatchGroups.TryParse(s, out _)) errors["status"] = T($"状态“{s}”无效,可选:可办理、即将开始、已到期", $"\"{s}\" is not a status: current, upcoming or expired");
         // A bad value is shown back in its message and dropped from the filter, so the page still answers.
         return new MatchFilters(errors.ContainsKey("kind") ? null : k, errors.ContainsKey("dept") ? null : d, errors.ContainsKey("status") ? null : s, errors) { Typed = (k, d, s) };
