@@ -30,7 +30,7 @@ dotnet build PolicyMatch.sln -c Release --nologo -v quiet || { echo "Tests: 0 pa
 
 passed=0; failed=0; status=0
 # "project" or "project@postgres": the second runs the same suite with POLICYMATCH_TEST_DATABASE=postgres.
-for run in tests/PolicyMatch.Rules.Tests tests/PolicyMatch.Web.Tests tests/PolicyMatch.Web.Tests@postgres tests/PolicyMatch.Browser.Tests; do
+for run in tests/PolicyMatch.Rules.Tests tests/PolicyMatch.Components.Tests tests/PolicyMatch.Web.Tests tests/PolicyMatch.Web.Tests@postgres tests/PolicyMatch.Browser.Tests; do
   project=${run%@*}; database=sqlite
   [ "$run" != "$project" ] && database=${run#*@}
   echo "== $project on $database"

@@ -103,6 +103,7 @@ services.AddSingleton<SearchRepository>();
 services.AddSingleton<CatalogCache>();
 services.AddSingleton<CatalogImporter>();
 services.AddSingleton<MatchService>();
+services.AddSingleton<NoticeLinks>();
 services.AddRematchFeature();
 services.AddSingleton<PolicyMatch.Web.Features.Home.HomePage>();
 services.AddSingleton(sp => Industries.Load(Path.Combine(

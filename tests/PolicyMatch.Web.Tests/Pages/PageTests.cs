@@ -41,8 +41,9 @@ public class PageTests(Portal portal) : IClassFixture<Portal>
     public async Task The_quick_check_groups_every_published_measure()
     {
         var page = await portal.PageAsync("/check?" + RichProfile);
-        var groups = new[] { "eligible", "needs-info", "near-miss", "not-eligible" };
-        var counts = groups.Select(g => page.QuerySelectorAll($"section#{g} article.match").Length).ToList();
+        // Current measures by group, then upcoming, not eligible and expired (collapsed): each measure once.
+        var groups = new[] { "section#eligible", "section#needs-info", "section#near-miss", "section#upcoming", "details#not-eligible", "details#expired" };
+        var counts = groups.Select(g => page.QuerySelectorAll($"{g} article.match").Length).ToList();
         var total = (await portal.Service<PolicyMatch.Web.Features.Catalog.CatalogCache>().GetPublishedAsync()).Count;
         Assert.Equal(total, counts.Sum());
         Assert.True(counts[0] > 0, "a rich 海淀 profile should be eligible for something");

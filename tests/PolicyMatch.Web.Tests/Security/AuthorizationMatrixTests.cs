@@ -43,6 +43,8 @@ public class AuthorizationMatrixTests(Portal portal) : IClassFixture<Portal>
     [
         ("GET", "/", Gate.Public, "/"),
         ("GET", "/check", Gate.Public, "/check?District=%E6%98%8C%E5%B9%B3%E5%8C%BA"),
+        ("GET", "/check/edit", Gate.Public, "/check/edit?District=%E6%98%8C%E5%B9%B3%E5%8C%BA"),
+        ("GET", "/check/calendar.ics", Gate.Public, "/check/calendar.ics?District=%E6%98%8C%E5%B9%B3%E5%8C%BA"),
         ("GET", "/measures", Gate.Public, "/measures"),
         ("GET", "/measures/{id}", Gate.Public, "/measures/{measure}"),
         ("GET", "/plans", Gate.Public, "/plans"),
@@ -74,6 +76,7 @@ public class AuthorizationMatrixTests(Portal portal) : IClassFixture<Portal>
         ("GET", "/companies/{id:long}/profile", Gate.CompanyMembers, "/companies/{company}/profile"),
         ("POST", "/companies/{id:long}/profile", Gate.CompanyMembers, "/companies/{company}/profile"),
         ("GET", "/companies/{id:long}/history", Gate.CompanyData, "/companies/{company}/history"),
+        ("GET", "/companies/{id:long}/calendar.ics", Gate.CompanyData, "/companies/{company}/calendar.ics"),
         ("POST", "/companies/{id:long}/requests/{requestId:long}/{decision:regex(^(approve|reject)$)}", Gate.CompanyOwners, "/companies/{company}/requests/1/approve"),
         ("GET", "/incubator", Gate.Advisors, "/incubator"),
         ("GET", "/incubator/{id:long}", Gate.Advisors, "/incubator/1"),

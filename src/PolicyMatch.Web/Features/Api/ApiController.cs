@@ -46,7 +46,8 @@ public sealed class ApiController(
         {
             problems.Add(new ApiProblem($"$.{key}", "unknown field: send { \"profile\": {…}, \"as_of\": \"YYYY-MM-DD\" }"));
         }
-        DateOnly asOf = DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+        // The business "today" is Beijing's date, whatever the server's zone.
+        DateOnly asOf = PolicyMatch.Web.Features.Notices.BeijingTime.Today(clock);
         if (body!["as_of"] is { } asOfNode)
         {
             if (asOfNode.GetValueKind() != JsonValueKind.String ||

@@ -11,7 +11,9 @@ namespace PolicyMatch.Web.Features.Api;
 /// <see cref="Utf8JsonWriter"/>. A match answers every published measure with its criteria (about
 /// 30 KB); serialising nested anonymous objects through the reflection-based serializer was the
 /// largest cost of the endpoint under load (see tests/load). The shape is the one documented in
-/// the README and checked by ApiTests: as_of, then results in the report's order.
+/// the README and checked by ApiTests: as_of, the grouping (counts of current measures only), then
+/// results: current ones first (soonest deadline first), then upcoming, then expired — each result
+/// says its <c>standing</c> and <c>group</c>, so a client can split them as the matches page does.
 /// </summary>
 public sealed class MatchReportJson(MatchReport report) : IActionResult
 {
@@ -33,8 +35,44 @@ public sealed class MatchReportJson(MatchReport report) : IActionResult
     {
         w.WriteStartObject();
         w.WriteString("as_of", report.AsOf.ToString("yyyy-MM-dd"));
+        // Standings once per item: the order below and the counts both need them.
+        var standings = new Standing[report.Items.Count];
+        for (var n = 0; n < standings.Length; n++) standings[n] = report.StandingOf(report.Items[n]);
+        w.WriteStartObject("grouping");
+        w.WriteString("counts_cover", "current");
+        w.WriteString("explanation", "counts cover measures a company can act on as of as_of (in force, window open or not yet open); upcoming and expired measures are listed after them and never counted as eligible");
+        w.WriteStartObject("counts");
+        foreach (var g in new[] { MatchGroup.Eligible, MatchGroup.NeedsInformation, MatchGroup.NearMiss, MatchGroup.NotEligible })
+        {
+            var count = 0;
+            for (var n = 0; n < standings.Length; n++)
+            {
+                if (standings[n] == Standing.Current && report.Items[n].Group == g) count++;
+            }
+            w.WriteNumber(MatchGroups.Name(g), count);
+        }
+        w.WriteEndObject();
+        w.WriteStartObject("standings");
+        foreach (var s in new[] { Standing.Current, Standing.Upcoming, Standing.Expired })
+        {
+            w.WriteNumber(MatchGroups.Name(s), standings.Count(x => x == s));
+        }
+        w.WriteEndObject();
+        w.WriteEndObject();
         w.WriteStartArray("results");
-        foreach (var item in report.Items)
+        foreach (var standing in new[] { Standing.Current, Standing.Upcoming, Standing.Expired })
+        {
+            for (var n = 0; n < standings.Length; n++)
+            {
+                if (standings[n] == standing) WriteItem(w, report.Items[n], standing);
+            }
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteItem(Utf8JsonWriter w, MatchItem item, Standing standing)
+    {
         {
             var e = item.Evaluation;
             w.WriteStartObject();
@@ -46,6 +84,12 @@ public sealed class MatchReportJson(MatchReport report) : IActionResult
             w.WriteNumber("met", e.Met);
             w.WriteNumber("total", e.Total);
             w.WriteString("period_status", ApiController.PeriodName(item.Period));
+            w.WriteString("standing", MatchGroups.Name(standing));
+            w.WriteString("group", MatchGroups.Name(item.Group));
+            if (item.Measure.Amount is { } amount) w.WriteString("amount", amount);
+            if (item.Measure.WindowCloses is { } closes) w.WriteString("window_closes", closes.ToString("yyyy-MM-dd"));
+            if (item.Measure.PeriodTo is { } to) w.WriteString("period_to", to.ToString("yyyy-MM-dd"));
+            if (item.Helpers.Count > 0) WriteStrings(w, "helped_by", item.Helpers.Select(h => h.MeasureId).ToList());
             WriteStrings(w, "missing_facts", e.MissingFacts);
             w.WriteStartArray("criteria");
             foreach (var c in e.Criteria)
@@ -60,8 +104,6 @@ public sealed class MatchReportJson(MatchReport report) : IActionResult
             w.WriteEndArray();
             w.WriteEndObject();
         }
-        w.WriteEndArray();
-        w.WriteEndObject();
     }
 
     private static void WriteStrings(Utf8JsonWriter w, string name, IReadOnlyList<string> values)

@@ -76,13 +76,19 @@ public sealed class CompaniesController(
         {
             return NotFound();
         }
-        var date = ProfileValidator.ParseAsOf(asOf, DateOnly.FromDateTime(clock.GetLocalNow().DateTime), out _) ?? DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+        var today = Notices.BeijingTime.Today(clock);
+        var date = ProfileValidator.ParseAsOf(asOf, today, out _) ?? today;
         var profile = company.Profile();
         var form = ProfileForm.FromProfile(profile);
         form.AsOf = date.ToString("yyyy-MM-dd");
         var report = await matching.MatchAsync(profile, date, ct);
         var requests = level >= CompanyAccessLevel.Owner ? await companies.PendingRequestsAsync(id, ct) : [];
-        return View(new CompanyView(company, level, new MatchesView(form, QueryString.Create(form.ToQuery()).ToString(), report), requests));
+        var matches = new MatchesView(form, QueryString.Create(form.ToQuery()).ToString(), report)
+        {
+            CompanyId = id,
+            SavedAt = Notices.BeijingTime.Format(company.UpdatedAt),
+        };
+        return View(new CompanyView(company, level, matches, requests));
     }
 
     [HttpGet("{id:long}/profile")]

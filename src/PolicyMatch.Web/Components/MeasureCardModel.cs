@@ -1,0 +1,102 @@
+using PolicyMatch.Rules;
+using PolicyMatch.Web.Features.Catalog;
+using PolicyMatch.Web.Features.Matching;
+
+namespace PolicyMatch.Web.Components;
+
+/// <summary>A measure a card links to (a near miss's helper).</summary>
+public sealed record MeasureLink(string MeasureId, string Title, string? TitleEn);
+
+/// <summary>
+/// What a measure card shows, as plain values: a page builds it from a match or a catalog row, and a
+/// new catalog field (an amount, a window) reaches every card by being set here.
+/// </summary>
+public sealed record MeasureCardModel
+{
+    public required string MeasureId { get; init; }
+    public required string Title { get; init; }
+    public string? TitleEn { get; init; }
+    public required string Href { get; init; }
+    public required string Kind { get; init; }
+    public PeriodStatus? Period { get; init; }
+    public string Status { get; init; } = "published";
+    public string Summary { get; init; } = "";
+
+    /// <summary>The amount or ratio as the source states it; null when it states none.</summary>
+    public string? Amount { get; init; }
+
+    /// <summary>When applications close (the measure's window), if the source states it.</summary>
+    public DateOnly? Deadline { get; init; }
+
+    /// <summary>The last day of the measure's period in force.</summary>
+    public DateOnly? PeriodEnds { get; init; }
+
+    public IReadOnlyList<string> Departments { get; init; } = [];
+
+    /// <summary>Where it comes from ("plan title · clause"), for lists without a profile.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>The match's group, when the card shows a match.</summary>
+    public MatchGroup? Group { get; init; }
+
+    public int Met { get; init; }
+    public int Total { get; init; }
+    public IReadOnlyList<string> MissingFacts { get; init; } = [];
+
+    /// <summary>The failing criterion of a near miss.</summary>
+    public CriterionEvaluation? Failing { get; init; }
+
+    /// <summary>Measures that help meet <see cref="Failing"/>.</summary>
+    public IReadOnlyList<MeasureLink> Helpers { get; init; } = [];
+
+    /// <summary>
+    /// A search hit's highlighted text. Trusted markup: the search builds it from HTML-encoded text and
+    /// its own &lt;mark&gt; tags only (SearchRepository).
+    /// </summary>
+    public string? SnippetHtml { get; init; }
+
+    public static MeasureCardModel FromMatch(MatchItem item, string profileQuery)
+    {
+        var m = item.Measure;
+        var e = item.Evaluation;
+        return new MeasureCardModel
+        {
+            MeasureId = m.MeasureId,
+            Title = m.Title,
+            TitleEn = m.TitleEn,
+            Href = "/measures/" + Uri.EscapeDataString(m.MeasureId) + profileQuery,
+            Kind = m.Kind,
+            Period = item.Period,
+            Status = m.Status,
+            Summary = m.Summary,
+            Amount = m.Amount,
+            Deadline = m.WindowCloses,
+            PeriodEnds = m.PeriodTo,
+            Departments = Features.Matching.Departments.Of(m),
+            Group = item.Group,
+            Met = e.Met,
+            Total = e.Total,
+            MissingFacts = item.Group == MatchGroup.NeedsInformation ? e.MissingFacts : [],
+            Failing = item.Group == MatchGroup.NearMiss ? e.NearMissCriterion : null,
+            Helpers = item.Helpers.Select(h => new MeasureLink(h.MeasureId, h.Title, h.TitleEn)).ToList(),
+        };
+    }
+
+    public static MeasureCardModel FromMeasure(MeasureVersionRow m, PeriodStatus period, string? snippetHtml) => new()
+    {
+        MeasureId = m.MeasureId,
+        Title = m.Title,
+        TitleEn = m.TitleEn,
+        Href = "/measures/" + Uri.EscapeDataString(m.MeasureId),
+        Kind = m.Kind,
+        Period = period,
+        Status = m.Status,
+        Summary = m.Summary,
+        Amount = m.Amount,
+        Deadline = m.WindowCloses,
+        PeriodEnds = m.PeriodTo,
+        Departments = m.Departments,
+        Source = $"{m.PlanTitle} · {m.ClauseRef}",
+        SnippetHtml = snippetHtml,
+    };
+}

@@ -1,0 +1,16 @@
+using static PolicyMatch.Web.Infrastructure.Web.L;
+
+namespace PolicyMatch.Web.Components;
+
+/// <summary>Phrases with numbers, in both languages with English plurals ("1 of 1 criterion met").</summary>
+public static class Wording
+{
+    public static string CriteriaMet(int met, int total) =>
+        T($"满足 {met} / {total} 项条件", total == 1 ? $"{met} of 1 criterion met" : $"{met} of {total} criteria met");
+
+    public static string Measures(int n) => T($"{n} 项措施", n == 1 ? "1 measure" : $"{n} measures");
+
+    public static string NeededBy(int n) => T($"({n} 项措施需要)", n == 1 ? "(needed by 1 measure)" : $"(needed by {n} measures)");
+
+    public static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+}
