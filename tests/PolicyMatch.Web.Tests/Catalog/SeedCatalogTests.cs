@@ -79,6 +79,60 @@ public class SeedCatalogTests
         Assert.All(cases, c => Assert.Contains(Seeds.Measures, m => m.Measure.Id == c.Case.Measure));
     }
 
+    /// <summary>
+    /// Issue 11: the regions a measure's page shows (适用地区) and what matching checks must agree, or a
+    /// company in Chaoyang is told it is eligible for a Tongzhou measure.
+    /// </summary>
+    [Fact]
+    public void Every_measure_s_regions_and_criteria_agree()
+    {
+        var engine = new EligibilityEngine();
+        var problems = Seeds.Measures
+            .SelectMany(m => RegionCheck.Disagreements(m.Measure, engine).Select(p => $"{m.Path} ({m.Measure.Id}): {p}"))
+            .ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public void The_region_check_fails_the_encodings_issue_11_found()
+    {
+        var engine = new EligibilityEngine();
+        // tz-digital-scenarios before the review: 适用地区 通州区, and no criterion on location at all.
+        var scenarios = Seeds.Measures.Single(m => m.Measure.Id == "tz-digital-scenarios").Measure;
+        var before = scenarios with { Criteria = scenarios.Criteria.Where(c => c.Id != "in-or-moving-to-tongzhou").ToList() };
+        Assert.Contains(RegionCheck.Disagreements(before, engine), p => p.Contains("朝阳区", StringComparison.Ordinal) && p.Contains("outside", StringComparison.Ordinal));
+        // cp-materials-facility-open-access before: 适用地区 昌平区, but only 未来科学城 companies pass.
+        var facility = Seeds.Measures.Single(m => m.Measure.Id == "cp-materials-facility-open-access").Measure;
+        Assert.Contains(RegionCheck.Disagreements(facility with { Regions = ["昌平区"] }, engine), p => p.Contains("inside", StringComparison.Ordinal));
+        // A region the check cannot place is a problem too, not a silent pass.
+        Assert.NotEmpty(RegionCheck.Disagreements(facility with { Regions = ["火星"] }, engine));
+    }
+
+    [Fact]
+    public void Every_measure_states_who_benefits_and_only_the_reviewed_ones_give_a_company_nothing()
+    {
+        Assert.All(Seeds.Measures, m => Assert.True(Beneficiary.Parse(m.Measure.Beneficiary) is not null, $"{m.Path} ({m.Measure.Id}): no beneficiary"));
+        // The measures that are not matched against companies (issue 11 review; reasons in their notes).
+        Assert.Equal(
+            ["jjj-high-end-industry-cultivation", "jjj-traditional-industry-upgrading", "tz-industry-park-siting"],
+            Seeds.Measures.Where(m => !Beneficiary.Of(m.Measure.Beneficiary).Matched).Select(m => m.Measure.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void How_to_apply_and_amounts_appear_only_where_the_source_states_them()
+    {
+        // The five plans state no application window, channel, contact, document list or amount for
+        // any measure, and the four notices give only a title and a date: so every one is empty, and
+        // the measure page says so. A value added here must come with a source that states it.
+        Assert.All(Seeds.Measures, m =>
+        {
+            Assert.True(m.Measure.Apply is null || m.Measure.Apply.IsEmpty, $"{m.Measure.Id}: how to apply filled without a source");
+            Assert.Null(m.Measure.Window);
+            Assert.Null(m.Measure.Amount);
+        });
+        Assert.All(Seeds.Notices, n => Assert.Null(n.Window));
+    }
+
     /// <summary>Every policy case of seeds/cases/ through the real engine: one test runs them all.</summary>
     [Fact]
     public void Every_policy_case_gives_its_expected_outcome()

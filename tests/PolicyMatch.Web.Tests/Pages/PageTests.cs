@@ -141,7 +141,8 @@ public class PageTests(Portal portal) : IClassFixture<Portal>
     [Fact]
     public async Task The_coverage_report_shows_each_plans_clauses_with_their_measures()
     {
-        var page = await portal.PageAsync("/plans/coverage");
+        using var admin = await portal.SignInAsync(PolicyMatch.Web.Features.Account.Roles.Admin);
+        var page = await admin.PageAsync("/plans/coverage");
         Assert.Equal(5, page.QuerySelectorAll("section.coverage").Length);
         Assert.NotEmpty(page.QuerySelectorAll("tr.covered"));
     }

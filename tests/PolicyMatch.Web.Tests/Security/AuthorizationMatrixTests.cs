@@ -49,7 +49,7 @@ public class AuthorizationMatrixTests(Portal portal) : IClassFixture<Portal>
         ("GET", "/measures/{id}", Gate.Public, "/measures/{measure}"),
         ("GET", "/plans", Gate.Public, "/plans"),
         ("GET", "/plans/{id}", Gate.Public, "/plans/000"),
-        ("GET", "/plans/coverage", Gate.Public, "/plans/coverage"),
+        ("GET", "/plans/coverage", Gate.Admins, "/plans/coverage"),
         ("GET", "/api-docs", Gate.Public, "/api-docs"),
         ("GET", "/error", Gate.Public, "/error"),
         ("GET", "/error/{status:int}", Gate.Public, "/error/404"),

@@ -41,6 +41,7 @@ public static partial class MeasureEditor
         Notes = m.Notes,
         BaseVersion = baseVersion,
         Criteria = m.Criteria.Select(FromCriterion).ToList(),
+        Apply = ApplyForm.From(m),
     };
 
     /// <summary>A criterion in the builder when its rule has a shape the builder shows, else as JSON with the reason.</summary>
@@ -103,6 +104,7 @@ public static partial class MeasureEditor
         var periodTo = ParseDate(nameof(f.PeriodTo), "$.period.to", f.PeriodTo);
         var opens = ParseDate(nameof(f.WindowOpens), "$.window.opens", f.WindowOpens);
         var closes = ParseDate(nameof(f.WindowCloses), "$.window.closes", f.WindowCloses);
+        var (beneficiary, apply) = f.Apply.ToDocument(errors);
         var criteria = new List<CriterionDocument>();
         for (var i = 0; i < f.Criteria.Count; i++)
         {
@@ -124,11 +126,13 @@ public static partial class MeasureEditor
             TitleEn = Blank(f.TitleEn),
             Summary = (f.Summary ?? "").Trim(),
             Kind = (f.Kind ?? "").Trim(),
+            Beneficiary = beneficiary,
             Amount = Blank(f.Amount),
             Departments = SplitList(f.Departments),
             Regions = SplitList(f.Regions),
             Period = periodFrom is null && periodTo is null ? null : new DateRange(periodFrom, periodTo),
             Window = opens is null && closes is null ? null : new ApplicationWindow(opens, closes),
+            Apply = apply,
             FocusAreas = SplitList(f.FocusAreas),
             Source = new SourceRef { Clause = (f.Clause ?? "").Trim(), Quote = (f.Quote ?? "").Trim() },
             Notes = Blank(f.Notes),
@@ -330,7 +334,8 @@ public static partial class MeasureEditor
     private static readonly string[] PageOrder =
     [
         "Id", "Plan", "Title", "TitleEn", "Summary", "Kind", "Amount", "Departments", "Regions", "FocusAreas",
-        "PeriodFrom", "PeriodTo", "WindowOpens", "WindowCloses", "Clause", "Quote", "Notes", "Criteria",
+        "PeriodFrom", "PeriodTo", "WindowOpens", "WindowCloses", "Clause", "Quote", "Notes",
+        "Apply.Beneficiary", "Apply.Channel", "Apply.ChannelDetail", "Apply.Contact", "Apply.Documents", "Apply.Links", "Criteria",
     ];
 
     [GeneratedRegex(@"^m\.Criteria\[(\d+)\]\.?(.*)$")]
@@ -381,6 +386,10 @@ public static partial class MeasureEditor
             "$.source.clause" => Fields.Measure(nameof(MeasureForm.Clause)),
             "$.source.quote" => Fields.Measure(nameof(MeasureForm.Quote)),
             "$.criteria" => Fields.Measure(nameof(MeasureForm.Criteria)),
+            "$.beneficiary" => ApplyForm.Field(nameof(ApplyForm.Beneficiary)),
+            _ when path.StartsWith("$.apply.links", StringComparison.Ordinal) => ApplyForm.Field(nameof(ApplyForm.Links)),
+            _ when path.StartsWith("$.apply.documents", StringComparison.Ordinal) => ApplyForm.Field(nameof(ApplyForm.Documents)),
+            "$.apply.channel" => ApplyForm.Field(nameof(ApplyForm.Channel)),
             _ => "",
         };
     }

@@ -48,6 +48,9 @@ public sealed class MeasureForm
     public long? BaseVersion { get; set; }
 
     public List<CriterionForm> Criteria { get; set; } = [];
+
+    /// <summary>Who benefits and how to apply (issue 11; see <see cref="ApplyForm"/>).</summary>
+    public ApplyForm Apply { get; set; } = new();
 }
 
 [ValidateNever]

@@ -57,7 +57,11 @@ public static class RuleFacts
 }
 
 /// <summary>
-/// The published catalog held in memory, compiled, for matching. A change on this node (seeder,
+/// The published catalog held in memory, compiled, for matching. It holds only the measures whose
+/// beneficiary a company can receive (<see cref="MeasureVersionRow.IsMatched"/>): a measure for a
+/// university or a government body is not compiled, so nothing that matches through this cache
+/// (the matches page, the API, stored matches, notice recipients) can call it eligible. Such measures
+/// stay readable through <see cref="CatalogRepository"/> (plan reader, search, measure page). A change on this node (seeder,
 /// import, publishing) calls <see cref="Invalidate"/>; a change on another node is seen through the
 /// catalog version in the database (catalog_state), read at most once per
 /// <see cref="CatalogOptions.RefreshInterval"/>, so several web nodes agree within that interval.
@@ -90,7 +94,7 @@ public sealed class CatalogCache(CatalogRepository repository, EligibilityEngine
             // The version is read before the rows: a change committed in between is seen at the next check.
             var version = await repository.GetCatalogVersionAsync(ct);
             var rows = await repository.GetPublishedMeasuresAsync(ct);
-            var list = rows.Select(r => new PublishedMeasure(r, engine.Compile(r.RuleSet()))).ToList();
+            var list = rows.Where(r => r.IsMatched).Select(r => new PublishedMeasure(r, engine.Compile(r.RuleSet()))).ToList();
             Volatile.Write(ref _checkedAt, Environment.TickCount64);
             _loaded = new Loaded(list, version);
             return list;

@@ -46,6 +46,43 @@ public sealed record CriterionDocument
     public required JsonNode? Rule { get; init; }
 }
 
+/// <summary>A link to a notice (or page) that opens an application round, as the source gives it.</summary>
+public sealed record ApplyLink
+{
+    public required string Title { get; init; }
+    public required string Url { get; init; }
+}
+
+/// <summary>
+/// How to apply, only as far as the source states it (issue 11): every field is null or empty where
+/// the source says nothing, and the measure page then says so instead of guessing.
+/// </summary>
+public sealed record HowToApply
+{
+    /// <summary>online (an online system), office (in person at an office) or notice (through a notice that opens a round).</summary>
+    public string? Channel { get; init; }
+    /// <summary>The channel as the source names it: the system's name or address, the office.</summary>
+    public string? ChannelDetail { get; init; }
+    /// <summary>The responsible department's contact (phone, address) as stated.</summary>
+    public string? Contact { get; init; }
+    public IReadOnlyList<string>? Documents { get; init; }
+    public IReadOnlyList<ApplyLink>? Links { get; init; }
+
+    [JsonIgnore]
+    public bool IsEmpty => Channel is null && string.IsNullOrWhiteSpace(ChannelDetail) && string.IsNullOrWhiteSpace(Contact)
+        && (Documents?.Count ?? 0) == 0 && (Links?.Count ?? 0) == 0;
+
+    public static readonly IReadOnlyList<(string Code, string Zh, string En)> Channels =
+    [
+        ("online", "网上申报系统", "Online system"),
+        ("office", "到窗口办理", "At an office"),
+        ("notice", "按通知申报", "Through a notice"),
+    ];
+
+    public static string ChannelLabel(string? code, bool english) =>
+        Channels.FirstOrDefault(c => c.Code == code) is { Code: not null } c ? (english ? c.En : c.Zh) : code ?? "";
+}
+
 public sealed record MeasureDocument
 {
     public required string Id { get; init; }
@@ -53,11 +90,15 @@ public sealed record MeasureDocument
     public string? TitleEn { get; init; }
     public required string Summary { get; init; }
     public required string Kind { get; init; }
+    /// <summary>company, talent, institution or government (see <see cref="Beneficiary"/>); required by the validator.</summary>
+    public string? Beneficiary { get; init; }
     public string? Amount { get; init; }
     public IReadOnlyList<string>? Departments { get; init; }
     public IReadOnlyList<string>? Regions { get; init; }
     public DateRange? Period { get; init; }
     public ApplicationWindow? Window { get; init; }
+    /// <summary>How to apply, where the source states it; null where it states nothing.</summary>
+    public HowToApply? Apply { get; init; }
     public IReadOnlyList<string>? FocusAreas { get; init; }
     public required SourceRef Source { get; init; }
     public string? Notes { get; init; }

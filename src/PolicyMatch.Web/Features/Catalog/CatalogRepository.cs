@@ -16,7 +16,7 @@ public sealed class CatalogRepository(IDbConnectionFactory connections, TimeProv
     // The columns of a measure at a version, joined with its lifecycle row and plan.
     private const string MeasureColumns = """
         v.measure_id, m.plan_id, p.document AS plan_document, p.title AS plan_title, m.status, v.version,
-        v.title, v.title_en, v.summary, v.kind, v.amount, v.departments_json, v.regions_json, v.focus_areas_json,
+        v.title, v.title_en, v.summary, v.kind, v.beneficiary, v.amount, v.apply_json, v.departments_json, v.regions_json, v.focus_areas_json,
         v.period_from, v.period_to, v.window_opens, v.window_closes, v.clause_ref, v.quote, v.notes,
         v.criteria_json, v.content_hash
         """;
@@ -121,16 +121,19 @@ public sealed class CatalogRepository(IDbConnectionFactory connections, TimeProv
         if (current is null || current.Hash != hash)
         {
             await connection.ExecuteAsync("""
-                INSERT INTO measure_versions (measure_id, version, title, title_en, summary, kind, amount, departments_json,
-                    regions_json, focus_areas_json, period_from, period_to, window_opens, window_closes, clause_ref, quote,
+                INSERT INTO measure_versions (measure_id, version, title, title_en, summary, kind, beneficiary, amount, apply_json,
+                    departments_json, regions_json, focus_areas_json, period_from, period_to, window_opens, window_closes, clause_ref, quote,
                     notes, criteria_json, content_hash, created_at, created_by)
-                VALUES (@Id, @Version, @Title, @TitleEn, @Summary, @Kind, @Amount, @DepartmentsJson,
-                    @RegionsJson, @FocusAreasJson, @PeriodFrom, @PeriodTo, @WindowOpens, @WindowCloses, @ClauseRef, @Quote,
+                VALUES (@Id, @Version, @Title, @TitleEn, @Summary, @Kind, @Beneficiary, @Amount, @ApplyJson,
+                    @DepartmentsJson, @RegionsJson, @FocusAreasJson, @PeriodFrom, @PeriodTo, @WindowOpens, @WindowCloses, @ClauseRef, @Quote,
                     @Notes, @CriteriaJson, @Hash, @Now, @Author)
                 """,
                 new
                 {
-                    measure.Id, Version = version, measure.Title, measure.TitleEn, measure.Summary, measure.Kind, measure.Amount,
+                    measure.Id, Version = version, measure.Title, measure.TitleEn, measure.Summary, measure.Kind,
+                    // The validator has checked the code; a document without one (never valid) would not get here.
+                    Beneficiary = measure.Beneficiary ?? Beneficiary.Company.Code, measure.Amount,
+                    ApplyJson = measure.Apply is null || measure.Apply.IsEmpty ? null : JsonSerializer.Serialize(measure.Apply, CatalogJson.Compact),
                     DepartmentsJson = JsonList.Write(measure.Departments), RegionsJson = JsonList.Write(measure.Regions),
                     FocusAreasJson = JsonList.Write(measure.FocusAreas),
                     PeriodFrom = measure.Period?.From, PeriodTo = measure.Period?.To,

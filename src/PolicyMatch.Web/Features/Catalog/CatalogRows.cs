@@ -47,7 +47,9 @@ public sealed record MeasureVersionRow
     public string? TitleEn { get; init; }
     public string Summary { get; init; } = "";
     public string Kind { get; init; } = "";
+    public string Beneficiary { get; init; } = "company";
     public string? Amount { get; init; }
+    public string? ApplyJson { get; init; }
     public string DepartmentsJson { get; init; } = "[]";
     public string RegionsJson { get; init; } = "[]";
     public string FocusAreasJson { get; init; } = "[]";
@@ -72,6 +74,27 @@ public sealed record MeasureVersionRow
 
     public MeasureRuleSet RuleSet() => new(MeasureId, (int)Version, Criteria());
 
+    /// <summary>Who receives what the measure gives.</summary>
+    public Beneficiary BeneficiaryOf => Catalog.Beneficiary.Of(Beneficiary);
+
+    /// <summary>Whether companies are matched against this measure (see <see cref="Catalog.Beneficiary.Matched"/>).</summary>
+    public bool IsMatched => BeneficiaryOf.Matched;
+
+    /// <summary>How to apply, as far as the source states it; null where it states nothing.</summary>
+    public HowToApply? Apply() =>
+        string.IsNullOrEmpty(ApplyJson) ? null : JsonSerializer.Deserialize<HowToApply>(ApplyJson, CatalogJson.Options);
+
+    /// <summary>Whether the source states anything about applying: a window, an amount, a channel, a contact, documents or links.</summary>
+    public bool StatesHowToApply => WindowOpens is not null || WindowCloses is not null || Amount is not null || Apply() is { IsEmpty: false };
+
+    /// <summary>
+    /// What a results list shows beside the measure (issue 11): the amount or ratio as the source
+    /// states it, and the next application deadline on <paramref name="asOf"/> — the window's closing
+    /// date while it has not passed, else null. Both are null where the source states none.
+    /// </summary>
+    public ActionFacts ActionFactsOn(DateOnly asOf) =>
+        new(Amount, WindowCloses is { } closes && closes >= asOf ? closes : null, WindowOpens is { } opens && opens > asOf ? opens : null);
+
     /// <summary>Whether the measure's period covers the date.</summary>
     public PeriodStatus PeriodStatusOn(DateOnly date) =>
         PeriodFrom is { } from && date < from ? PeriodStatus.Upcoming
@@ -80,6 +103,12 @@ public sealed record MeasureVersionRow
 }
 
 public enum PeriodStatus { InForce, Upcoming, Expired }
+
+/// <summary>A measure's amount and dates that a company can act on (see <see cref="MeasureVersionRow.ActionFactsOn"/>).</summary>
+/// <param name="Amount">the amount or ratio quoted from the source, or null</param>
+/// <param name="NextDeadline">the application window's closing date if it has not passed, or null</param>
+/// <param name="OpensOn">the window's opening date if it is still ahead, or null</param>
+public sealed record ActionFacts(string? Amount, DateOnly? NextDeadline, DateOnly? OpensOn);
 
 public sealed record NoticeRow
 {
@@ -114,11 +143,13 @@ public static class CatalogMapping
         TitleEn = row.TitleEn,
         Summary = row.Summary,
         Kind = row.Kind,
+        Beneficiary = row.Beneficiary,
         Amount = row.Amount,
         Departments = row.Departments,
         Regions = row.Regions,
         Period = new DateRange(row.PeriodFrom, row.PeriodTo),
         Window = row.WindowOpens is null && row.WindowCloses is null ? null : new ApplicationWindow(row.WindowOpens, row.WindowCloses),
+        Apply = row.Apply(),
         FocusAreas = row.FocusAreas,
         Source = new SourceRef { Document = row.PlanDocument, Clause = row.ClauseRef, Quote = row.Quote },
         Notes = row.Notes,

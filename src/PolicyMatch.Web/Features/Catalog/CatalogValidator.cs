@@ -50,6 +50,13 @@ public static partial class CatalogValidator
             if (string.IsNullOrWhiteSpace(m.Title)) Problem("title", "is required");
             if (string.IsNullOrWhiteSpace(m.Summary)) Problem("summary", "is required");
             if (!Kinds.Contains(m.Kind ?? "")) Problem("kind", $"'{m.Kind}' is not one of {string.Join(", ", Kinds)}");
+            if (Beneficiary.Parse(m.Beneficiary) is null)
+            {
+                Problem("beneficiary", m.Beneficiary is null
+                    ? $"is required: one of {string.Join(", ", Beneficiary.All.Select(b => b.Code))}"
+                    : $"'{m.Beneficiary}' is not one of {string.Join(", ", Beneficiary.All.Select(b => b.Code))}");
+            }
+            ValidateApply(m.Apply, Problem);
             if (m.Period is { From: { } from, To: { } to } && from > to) Problem("period", "'from' is after 'to'");
             if (m.Window is { Opens: { } opens, Closes: { } closes } && opens > closes) Problem("window", "'opens' is after 'closes'");
 
@@ -82,6 +89,33 @@ public static partial class CatalogValidator
         }
         return problems;
     }
+
+    /// <summary>The how-to-apply facts: a known channel, no blank documents, links with a title and an http(s) address.</summary>
+    public static void ValidateApply(HowToApply? apply, Action<string, string> problem)
+    {
+        if (apply is null)
+        {
+            return;
+        }
+        if (apply.Channel is { } channel && HowToApply.Channels.All(c => c.Code != channel))
+        {
+            problem("apply.channel", $"'{channel}' is not one of {string.Join(", ", HowToApply.Channels.Select(c => c.Code))}");
+        }
+        for (var i = 0; i < (apply.Documents?.Count ?? 0); i++)
+        {
+            if (string.IsNullOrWhiteSpace(apply.Documents![i])) problem($"apply.documents[{i}]", "is empty");
+        }
+        for (var i = 0; i < (apply.Links?.Count ?? 0); i++)
+        {
+            var link = apply.Links![i];
+            if (string.IsNullOrWhiteSpace(link.Title)) problem($"apply.links[{i}].title", "is required");
+            if (!IsWebAddress(link.Url)) problem($"apply.links[{i}].url", $"'{link.Url}' is not an http or https address");
+        }
+    }
+
+    /// <summary>An absolute http(s) address: the page shows it as a link, so nothing else (javascript:, relative) is allowed.</summary>
+    public static bool IsWebAddress(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
     public static void ValidateCriteria(IReadOnlyList<CriterionDocument>? criteria, string path, List<CatalogProblem> problems)
     {

@@ -83,7 +83,8 @@ public sealed class MeasuresController(
         MeasureEvaluation? evaluation = null;
         DateOnly? asOf = null;
         IReadOnlyDictionary<string, string> errors = new Dictionary<string, string>();
-        if (!profile.IsEmpty)
+        // A measure that gives a company nothing is not matched anywhere, so its page does not judge a profile either.
+        if (!profile.IsEmpty && measure.IsMatched)
         {
             var check = validator.FromForm(profile, requireIdentity: false);
             asOf = ProfileValidator.ParseAsOf(profile.AsOf, DateOnly.FromDateTime(clock.GetLocalNow().DateTime), out var asOfError);

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using PolicyMatch.Web.Features.Account;
 using PolicyMatch.Web.Features.Catalog;
 
 namespace PolicyMatch.Web.Features.Plans;
@@ -41,7 +43,8 @@ public sealed class PlansController(CatalogRepository catalog) : Controller
         return View(new PlanView(plan, clauses, measures.ToLookup(m => m.ClauseRef)));
     }
 
-    /// <summary>For administrators reviewing the catalog: per plan, which clauses have measures.</summary>
+    /// <summary>For administrators reviewing the catalog: per plan, which clauses have measures (not a public page: issue 11).</summary>
+    [Authorize(Roles = Roles.Admin)]
     [HttpGet("/plans/coverage")]
     public async Task<IActionResult> Coverage(CancellationToken ct)
     {
