@@ -8,9 +8,16 @@ using static PolicyMatch.Web.Infrastructure.Web.L;
 
 namespace PolicyMatch.Web.Features.Companies;
 
-public sealed record CompanyListView(IReadOnlyList<CompanyRow> Companies, IReadOnlyList<JoinRequestRow> Requests, string? JoinError, string? JoinUscc);
+public sealed record CompanyListView(IReadOnlyList<CompanyRow> Companies, IReadOnlyList<JoinRequestRow> Requests, string? JoinError, string? JoinUscc)
+{
+    /// <summary>Incubators asking to link one of the user's companies (owners only).</summary>
+    public IReadOnlyList<Incubators.LinkRequestForCompany> LinkRequests { get; init; } = [];
+}
 
-public sealed record CompanyView(CompanyRow Company, CompanyAccessLevel Access, MatchesView Matches, IReadOnlyList<JoinRequestRow> Requests);
+public sealed record CompanyView(CompanyRow Company, CompanyAccessLevel Access, MatchesView Matches, IReadOnlyList<JoinRequestRow> Requests)
+{
+    public IReadOnlyList<Incubators.LinkRequestForCompany> LinkRequests { get; init; } = [];
+}
 
 public sealed record CompanyEditView(long? CompanyId, ProfileFormView Profile, string? Notice);
 
@@ -24,7 +31,8 @@ public sealed record HistoryView(CompanyRow Company, IReadOnlyList<ProfileChange
 [Authorize(Roles = Roles.Company + "," + Roles.Admin)]
 [Route("companies")]
 public sealed class CompaniesController(
-    CompanyRepository companies, CompanyAccess access, ProfileValidator validator, MatchService matching, RematchService rematch, TimeProvider clock) : Controller
+    CompanyRepository companies, CompanyAccess access, ProfileValidator validator, MatchService matching, RematchService rematch, TimeProvider clock,
+    Incubators.TenantLinks links) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken ct) => View(await ListAsync(null, null, ct));
@@ -33,14 +41,16 @@ public sealed class CompaniesController(
     {
         var mine = await companies.OfMemberAsync(User.Id(), ct);
         var requests = new List<JoinRequestRow>();
+        var linkRequests = new List<Incubators.LinkRequestForCompany>();
         foreach (var c in mine)
         {
             if (await access.CanManageMembersAsync(User, c.Id, ct))
             {
                 requests.AddRange(await companies.PendingRequestsAsync(c.Id, ct));
+                linkRequests.AddRange(await links.PendingForCompanyAsync(c.Id, ct));
             }
         }
-        return new CompanyListView(mine, requests, joinError, joinUscc);
+        return new CompanyListView(mine, requests, joinError, joinUscc) { LinkRequests = linkRequests };
     }
 
     [HttpGet("new")]
@@ -82,7 +92,8 @@ public sealed class CompaniesController(
         form.AsOf = date.ToString("yyyy-MM-dd");
         var report = await matching.MatchAsync(profile, date, ct);
         var requests = level >= CompanyAccessLevel.Owner ? await companies.PendingRequestsAsync(id, ct) : [];
-        return View(new CompanyView(company, level, new MatchesView(form, QueryString.Create(form.ToQuery()).ToString(), report), requests));
+        var linkRequests = level >= CompanyAccessLevel.Owner ? await links.PendingForCompanyAsync(id, ct) : [];
+        return View(new CompanyView(company, level, new MatchesView(form, QueryString.Create(form.ToQuery()).ToString(), report), requests) { LinkRequests = linkRequests });
     }
 
     [HttpGet("{id:long}/profile")]
@@ -171,6 +182,23 @@ public sealed class CompaniesController(
             return NotFound();
         }
         TempData["Flash"] = decision == "approve" ? T("已批准", "Approved") : T("已拒绝", "Rejected");
+        return Redirect($"/companies/{id}");
+    }
+
+    /// <summary>
+    /// An owner's answer to an incubator's request to link the company. Someone else's request id,
+    /// a decided one or a company the user does not own: 404.
+    /// </summary>
+    [HttpPost("{id:long}/links/{requestId:long}/{decision:regex(^(approve|decline)$)}")]
+    public async Task<IActionResult> DecideLink(long id, long requestId, string decision, CancellationToken ct)
+    {
+        if (!await access.CanManageMembersAsync(User, id, ct) || !await links.DecideAsync(id, requestId, decision == "approve", User.Id(), ct))
+        {
+            return NotFound();
+        }
+        TempData["Flash"] = decision == "approve"
+            ? T("已同意关联:该孵化器的顾问现在可以查看并更新企业画像。", "Linked: the incubator's advisors can now see and update the profile.")
+            : T("已拒绝关联请求。", "The request is declined.");
         return Redirect($"/companies/{id}");
     }
 }
