@@ -88,6 +88,7 @@ services.AddSingleton<UserRepository>();
 services.AddSingleton<AccountService>();
 services.AddSingleton<CompanyRepository>();
 services.AddSingleton<CompanyAccess>();
+services.AddSingleton<VerificationRepository>();
 services.AddSingleton<IncubatorRepository>();
 services.AddIncubatorFeature();
 services.AddAuthoringFeature();

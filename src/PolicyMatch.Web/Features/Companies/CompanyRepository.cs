@@ -15,6 +15,11 @@ public sealed record CompanyRow
     public string ProfileJson { get; init; } = "{}";
     public string UpdatedAt { get; init; } = "";
 
+    /// <summary>When an administrator approved evidence of who owns it; null while unverified.</summary>
+    public string? VerifiedAt { get; init; }
+
+    public bool Verified => VerifiedAt is not null;
+
     public JsonObject Profile() => JsonNode.Parse(ProfileJson)!.AsObject();
 }
 

@@ -54,7 +54,7 @@ public sealed record ReportView(CompanyRow Company, MatchReport Report, string? 
 public sealed class IncubatorsController(
     IncubatorRepository incubators, CompanyRepository companies, CompanyAccess access, ProfileValidator validator,
     TenantCsv csv, TenantMatrixBuilder matrices, MatchService matching, Rematch.RematchService rematch, TimeProvider clock,
-    TenantLinks links, TenantImports imports) : Controller
+    TenantLinks links, TenantImports imports, VerificationRepository verifications) : Controller
 {
     private DateOnly Today => DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
 
@@ -82,6 +82,60 @@ public sealed class IncubatorsController(
             return new Workspace(incubator, $"/incubator/{incubator.Id}", CanEdit: false);
         }
         return null;
+    }
+
+    /// <summary>
+    /// An unverified incubator cannot add tenants (nor link or update them by import): anyone can name
+    /// an incubator when registering, so its advisors see companies' data only once an administrator
+    /// has checked its evidence. The page says so and links to the upload.
+    /// </summary>
+    private IActionResult Unverified(Workspace workspace)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        return View("Unverified", workspace);
+    }
+
+    // ---- verification ---------------------------------------------------------------------------
+
+    [HttpGet("verification")]
+    public async Task<IActionResult> Verification(CancellationToken ct)
+    {
+        if (await ResolveAsync(null, ct) is not { } workspace)
+        {
+            return NotFound();
+        }
+        return View("~/Features/Companies/Verification.cshtml", await VerificationViewAsync(workspace, null, ct));
+    }
+
+    private async Task<VerificationView> VerificationViewAsync(Workspace workspace, string? error, CancellationToken ct) =>
+        new(workspace.Incubator.Name, "/incubator/verification", workspace.Incubator.Verified,
+            await verifications.LatestAsync(null, workspace.Incubator.Id, User.Id(), ct), error, "/incubator");
+
+    [HttpPost("verification")]
+    [RequestSizeLimit(EvidenceFiles.MaxBytes + 64 * 1024)]
+    [RequestFormLimits(MultipartBodyLengthLimit = EvidenceFiles.MaxBytes + 64 * 1024)]
+    public async Task<IActionResult> SubmitVerification(IFormFile? file, CancellationToken ct)
+    {
+        if (await ResolveAsync(null, ct) is not { } workspace)
+        {
+            return NotFound();
+        }
+        if (workspace.Incubator.Verified)
+        {
+            return Redirect("/incubator");
+        }
+        var (evidence, error) = await EvidenceFiles.ReadAsync(file, ct);
+        if (evidence is not null && await verifications.SubmitAsync(VerificationKinds.Verify, null, workspace.Incubator.Id, User.Id(), "", evidence, ct) is null)
+        {
+            error = T("已有一份待审核的材料,请等待管理员审核。", "A submission is waiting for review already.");
+        }
+        if (error is not null)
+        {
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return View("~/Features/Companies/Verification.cshtml", await VerificationViewAsync(workspace, error, ct));
+        }
+        TempData["Flash"] = T("材料已提交,管理员审核后会通知您。", "Submitted: you will be told once an administrator has checked it.");
+        return Redirect("/incubator");
     }
 
     // ---- the tenant list ------------------------------------------------------------------------
@@ -118,9 +172,9 @@ public sealed class IncubatorsController(
 
     [HttpGet("tenants/new")]
     public async Task<IActionResult> NewTenant(CancellationToken ct) =>
-        await ResolveAsync(null, ct) is { } workspace
-            ? View(new NewTenantView(workspace, ProfileFormView.Empty()))
-            : NotFound();
+        await ResolveAsync(null, ct) is not { } workspace ? NotFound()
+        : !workspace.Incubator.Verified ? Unverified(workspace)
+        : View(new NewTenantView(workspace, ProfileFormView.Empty()));
 
     [HttpPost("tenants/new")]
     public async Task<IActionResult> NewTenant([FromForm] ProfileForm form, CancellationToken ct)
@@ -128,6 +182,10 @@ public sealed class IncubatorsController(
         if (await ResolveAsync(null, ct) is not { } workspace)
         {
             return NotFound();
+        }
+        if (!workspace.Incubator.Verified)
+        {
+            return Unverified(workspace);
         }
         var check = validator.FromForm(form, requireIdentity: true);
         if (!check.IsValid)
@@ -188,7 +246,9 @@ public sealed class IncubatorsController(
 
     [HttpGet("import")]
     public async Task<IActionResult> Import(CancellationToken ct) =>
-        await ResolveAsync(null, ct) is { } workspace ? View(new ImportView(workspace, null, null)) : NotFound();
+        await ResolveAsync(null, ct) is not { } workspace ? NotFound()
+        : !workspace.Incubator.Verified ? Unverified(workspace)
+        : View(new ImportView(workspace, null, null));
 
     [HttpGet("import/template.csv")]
     public async Task<IActionResult> Template(string? labels, CancellationToken ct)
@@ -213,6 +273,10 @@ public sealed class IncubatorsController(
         if (await ResolveAsync(null, ct) is not { } workspace)
         {
             return NotFound();
+        }
+        if (!workspace.Incubator.Verified)
+        {
+            return Unverified(workspace);
         }
         TenantCsvResult result;
         if (file is null || file.Length == 0 && string.IsNullOrEmpty(file.FileName))
@@ -259,6 +323,10 @@ public sealed class IncubatorsController(
         if (await ResolveAsync(null, ct) is not { } workspace || await imports.FindDraftAsync(draftId, workspace.Incubator.Id, User.Id(), ct) is not { } draft)
         {
             return NotFound();
+        }
+        if (!workspace.Incubator.Verified)
+        {
+            return Unverified(workspace);
         }
         var result = csv.Read(draft.Content);
         if (!result.IsValid)
