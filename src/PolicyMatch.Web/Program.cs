@@ -89,6 +89,7 @@ services.AddSingleton<AccountService>();
 services.AddSingleton<CompanyRepository>();
 services.AddSingleton<CompanyAccess>();
 services.AddSingleton<VerificationRepository>();
+services.AddSingleton<PersonalData>();
 services.AddSingleton<IncubatorRepository>();
 services.AddIncubatorFeature();
 services.AddAuthoringFeature();

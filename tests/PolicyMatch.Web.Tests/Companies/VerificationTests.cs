@@ -198,4 +198,24 @@ public class VerificationTests(Portal portal) : IClassFixture<Portal>
         var added = await s.PostFormAsync("/incubator/tenants/new", "/incubator/tenants/new", [new("Name", "北京核验后添加有限公司"), new("Uscc", NewUscc()), new("District", "昌平区")]);
         Assert.Equal(HttpStatusCode.Redirect, added.StatusCode);
     }
+
+    [Fact]
+    public async Task Notices_and_exports_say_that_a_company_is_unverified()
+    {
+        var (owner, _, uscc) = await OwnedCompanyAsync("北京未核验通知科技有限公司");
+        using var _ = owner;
+        using var applicant = await portal.SignInAsync(Roles.Company, "申请人");
+        await applicant.PostFormAsync("/companies", "/companies/join", [new("uscc", uscc)]);
+
+        var item = (await owner.PageAsync("/inbox")).QuerySelector("article.inbox-item")!;
+        Assert.Contains("企业未核验", item.TextContent);
+        Assert.Contains("尚未通过核验", item.TextContent);
+
+        using var advisor = await portal.AdvisorAsync();
+        await advisor.Session.ImportValidAsync(IncubatorTestKit.Utf8("name,uscc,district\r\n北京导出未核验有限公司," + NewUscc() + ",昌平区\r\n"));
+        var csv = await (await advisor.Session.Client.GetAsync("/incubator/matrix.csv")).Content.ReadAsStringAsync();
+        var lines = csv.Split("\r\n");
+        Assert.Equal("核验状态", lines[0].Split(',')[3]);
+        Assert.Equal("未核验", lines[1].Split(',')[3]);
+    }
 }

@@ -105,6 +105,10 @@ public class AuthorizationMatrixTests(Portal portal) : IClassFixture<Portal>
         // Request 1 exists: ForeignCompanyAsync files one for the foreign company.
         ("GET", "/admin/verification/{id:long}/evidence", Gate.Admins, "/admin/verification/1/evidence"),
         ("POST", "/admin/verification/{id:long}/{decision:regex(^(approve|reject)$)}", Gate.Admins, "/admin/verification/1/reject"),
+        ("GET", "/privacy", Gate.Public, "/privacy"),
+        ("GET", "/account/data", Gate.SignedIn, "/account/data"),
+        ("GET", "/account/data.json", Gate.SignedIn, "/account/data.json"),
+        ("POST", "/account/delete", Gate.SignedIn, "/account/delete"),
         ("GET", "/admin", Gate.Admins, "/admin"),
         ("GET", "/admin/audit", Gate.Admins, "/admin/audit"),
         ("GET", "/admin/measures", Gate.Admins, "/admin/measures"),

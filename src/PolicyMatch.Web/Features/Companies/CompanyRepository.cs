@@ -192,12 +192,12 @@ public sealed class CompanyRepository(IDbConnectionFactory connections, TimeProv
         {
             return false;
         }
-        var names = await db.QuerySingleAsync<(string Company, string User, string Email)>(
-            "SELECT c.name, u.display_name, u.email FROM companies c, users u WHERE c.id = @Company AND u.id = @User",
+        var names = await db.QuerySingleAsync<(string Company, string User, string Email, long Unverified)>(
+            "SELECT c.name, u.display_name, u.email, CASE WHEN c.verified_at IS NULL THEN 1 ELSE 0 END FROM companies c, users u WHERE c.id = @Company AND u.id = @User",
             new { Company = companyId, User = userId }, tx);
         await Incubators.AccountMessages.WriteAsync(db, tx, $"join:{id}", companyId,
             $"{names.User}申请加入“{names.Company}”",
-            $"{names.User}({names.Email})申请成为“{names.Company}”的成员。成员可以查看和编辑企业画像。\n\n请在“我的企业”页面批准或拒绝;不认识此人请拒绝。",
+            $"{names.User}({names.Email})申请成为“{names.Company}”的成员。成员可以查看和编辑企业画像。\n\n请在“我的企业”页面批准或拒绝;不认识此人请拒绝。" + Incubators.AccountMessages.UnverifiedNote(names.Unverified == 1),
             "/companies", await Incubators.AccountMessages.OwnersAsync(db, tx, companyId), now);
         await tx.CommitAsync(ct);
         return true;

@@ -37,6 +37,9 @@ public sealed record TenantRow
     public string UpdatedAt { get; init; } = "";
     public string AddedAt { get; init; } = "";
 
+    /// <summary>Null while the company's ownership is unverified (the lists and exports say so).</summary>
+    public string? VerifiedAt { get; init; }
+
     public JsonObject Profile() => JsonNode.Parse(ProfileJson)!.AsObject();
 }
 
@@ -125,7 +128,7 @@ public sealed class IncubatorRepository(IDbConnectionFactory connections, Compan
     // ---- tenants --------------------------------------------------------------------------------
 
     private const string TenantColumns = """
-        c.id AS company_id, c.name, c.uscc, c.district, c.profile_json, c.updated_at, t.added_at
+        c.id AS company_id, c.name, c.uscc, c.district, c.profile_json, c.updated_at, t.added_at, c.verified_at
         """;
 
     public async Task<IReadOnlyList<TenantRow>> TenantsAsync(long incubatorId, CancellationToken ct = default)

@@ -58,15 +58,16 @@ public sealed class TenantLinks(IDbConnectionFactory connections, Admin.AuditLog
         {
             return null;
         }
-        var names = await db.QuerySingleAsync<(string Incubator, string Company, string Advisor)>("""
-            SELECT i.name, c.name, COALESCE((SELECT u.display_name FROM users u WHERE u.id = @Advisor), '')
+        var names = await db.QuerySingleAsync<(string Incubator, string Company, string Advisor, long Unverified)>("""
+            SELECT i.name, c.name, COALESCE((SELECT u.display_name FROM users u WHERE u.id = @Advisor), ''),
+                   CASE WHEN c.verified_at IS NULL THEN 1 ELSE 0 END
             FROM incubators i, companies c WHERE i.id = @Incubator AND c.id = @Company
             """, new { Incubator = incubatorId, Company = companyId, Advisor = advisorId }, tx);
         await AccountMessages.WriteAsync(db, tx, $"link:{id}", companyId,
             $"孵化器“{names.Incubator}”请求将“{names.Company}”关联为在孵企业",
             $"{names.Incubator}的顾问{names.Advisor}请求将贵企业关联为该孵化器的在孵企业。\n\n" +
             "同意后,该孵化器的顾问可以查看贵企业的画像和匹配结果,并可更新画像(每次修改都记录在修改记录中,注明修改人)。" +
-            "拒绝则对方看不到贵企业的任何信息。请在企业页面中同意或拒绝。",
+            "拒绝则对方看不到贵企业的任何信息。请在企业页面中同意或拒绝。" + AccountMessages.UnverifiedNote(names.Unverified == 1),
             $"/companies/{companyId}#links", await AccountMessages.OwnersAsync(db, tx, companyId), now);
         await audit.WriteAsync(db, tx, advisorId, "incubator.link_requested", "incubator", incubatorId.ToString(CultureInfo.InvariantCulture),
             new JsonObject { ["company_id"] = companyId, ["request_id"] = id });
@@ -169,6 +170,10 @@ public static class AccountMessages
         }
         await NoticeOutbox.WriteAsync(db, tx, new MessageDraft(key, NoticeKinds.Account, null, companyId, title, body, link, [], null, null), users, now);
     }
+
+    /// <summary>What a message about a company adds while its ownership is unverified.</summary>
+    public static string UnverifiedNote(bool unverified) =>
+        unverified ? "\n\n(该企业尚未通过核验:管理员核对营业执照之前,企业显示为“未核验”。可在企业页面提交营业执照。)" : "";
 
     /// <summary>The company's owners: who decides about it.</summary>
     public static async Task<IReadOnlyCollection<long>> OwnersAsync(DbConnection db, DbTransaction tx, long companyId) =>
