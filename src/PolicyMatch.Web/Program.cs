@@ -88,6 +88,8 @@ services.AddSingleton<UserRepository>();
 services.AddSingleton<AccountService>();
 services.AddSingleton<CompanyRepository>();
 services.AddSingleton<CompanyAccess>();
+services.AddSingleton<VerificationRepository>();
+services.AddSingleton<PersonalData>();
 services.AddSingleton<IncubatorRepository>();
 services.AddIncubatorFeature();
 services.AddAuthoringFeature();

@@ -25,6 +25,18 @@ public sealed class BrowserPortal : IAsyncLifetime
     /// <summary>The portal's services, e.g. to create a user before a flow starts.</summary>
     public IServiceProvider Services => _factory!.Services;
 
+    /// <summary>
+    /// What an administrator's approval of an incubator's evidence does, through the same repository
+    /// method, so flows that add tenants can start from a verified incubator.
+    /// </summary>
+    public async Task VerifyIncubatorAsync(string name)
+    {
+        var incubators = Services.GetRequiredService<PolicyMatch.Web.Features.Incubators.IncubatorRepository>();
+        var admin = await Services.GetRequiredService<PolicyMatch.Web.Features.Account.UserRepository>()
+            .CreateAsync($"admin-{Guid.NewGuid():N}@example.com", "管理员", PolicyMatch.Web.Features.Account.AccountService.Hash("correct horse battery"), PolicyMatch.Web.Features.Account.Roles.Admin);
+        await incubators.VerifyAsync((await incubators.FindByNameAsync(name))!.Id, admin!.Value);
+    }
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_dir);

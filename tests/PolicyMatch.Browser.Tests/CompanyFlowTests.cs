@@ -17,6 +17,7 @@ public class CompanyFlowTests(BrowserPortal portal) : IClassFixture<BrowserPorta
         await page.GetByLabel("姓名").FillAsync("王经理");
         await page.GetByLabel("密码(至少10个字符)").FillAsync("a long enough password");
         await page.GetByLabel("确认密码").FillAsync("a long enough password");
+        await page.Locator("#f-AcceptPrivacy").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "注册" }).ClickAsync();
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "我的企业" })).ToBeVisibleAsync();

@@ -37,9 +37,12 @@ public class IncubatorFlowTests(BrowserPortal portal) : IClassFixture<BrowserPor
             await page.GetByLabel("孵化器名称(顾问填写)").FillAsync("未来科学城创新孵化器");
             await page.GetByLabel("密码(至少10个字符)").FillAsync("correct horse battery");
             await page.GetByLabel("确认密码").FillAsync("correct horse battery");
+            await page.Locator("#f-AcceptPrivacy").CheckAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "注册" }).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "未来科学城创新孵化器" })).ToBeVisibleAsync();
             await Assertions.Expect(page.GetByText("还没有在孵企业。")).ToBeVisibleAsync();
+            // An administrator has checked the incubator's evidence (the same repository method the review queue uses).
+            await portal.VerifyIncubatorAsync("未来科学城创新孵化器");
 
             // A file with a bad row (line 3: employees in words).
             var spinoff = NewUscc();

@@ -14,7 +14,7 @@ public class AccountTests(Portal portal) : IClassFixture<Portal>
         using var s = portal.Anonymous();
         var email = $"new-{Guid.NewGuid():N}@example.com";
         var response = await s.PostFormAsync("/account/register", "/account/register",
-            [F("Kind", "company"), F("Email", email), F("DisplayName", "王小明"), F("Password", "a long enough password"), F("ConfirmPassword", "a long enough password")]);
+            [F("Kind", "company"), F("Email", email), F("DisplayName", "王小明"), F("Password", "a long enough password"), F("ConfirmPassword", "a long enough password"), F("AcceptPrivacy", "true")]);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/companies", response.Headers.Location!.OriginalString);
         var page = await s.PageAsync("/companies");
@@ -41,7 +41,7 @@ public class AccountTests(Portal portal) : IClassFixture<Portal>
         Assert.Null(page.QuerySelector("input[name=Password]")!.GetAttribute("value"));
 
         var again = await s.PostFormAsync("/account/register", "/account/register",
-            [F("Kind", "company"), F("Email", taken), F("DisplayName", "李四"), F("Password", "a long enough password"), F("ConfirmPassword", "a long enough password")]);
+            [F("Kind", "company"), F("Email", taken), F("DisplayName", "李四"), F("Password", "a long enough password"), F("ConfirmPassword", "a long enough password"), F("AcceptPrivacy", "true")]);
         Assert.Contains("该邮箱已注册", await again.Content.ReadAsStringAsync());
     }
 
@@ -52,7 +52,7 @@ public class AccountTests(Portal portal) : IClassFixture<Portal>
         var name = $"海淀创业园-{Guid.NewGuid():N}"[..20];
         var response = await s.PostFormAsync("/account/register", "/account/register",
             [F("Kind", "advisor"), F("Email", $"adv-{Guid.NewGuid():N}@example.com"), F("DisplayName", "顾问"), F("IncubatorName", name),
-             F("Password", "a long enough password"), F("ConfirmPassword", "a long enough password")]);
+             F("Password", "a long enough password"), F("ConfirmPassword", "a long enough password"), F("AcceptPrivacy", "true")]);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.NotNull(await portal.Service<PolicyMatch.Web.Features.Incubators.IncubatorRepository>().FindByNameAsync(name));
     }
@@ -63,7 +63,7 @@ public class AccountTests(Portal portal) : IClassFixture<Portal>
         using var s = portal.Anonymous();
         var email = $"sneaky-{Guid.NewGuid():N}@example.com";
         await s.PostFormAsync("/account/register", "/account/register",
-            [F("Kind", "admin"), F("Email", email), F("DisplayName", "x"), F("Password", "a long enough password"), F("ConfirmPassword", "a long enough password")]);
+            [F("Kind", "admin"), F("Email", email), F("DisplayName", "x"), F("Password", "a long enough password"), F("ConfirmPassword", "a long enough password"), F("AcceptPrivacy", "true")]);
         Assert.Null(await portal.Service<UserRepository>().FindByEmailAsync(email));
     }
 

@@ -95,41 +95,6 @@ public class IncubatorPageTests(Portal portal) : IClassFixture<Portal>
     }
 
     [Fact]
-    public async Task A_code_registered_by_someone_else_is_refused_so_its_data_stays_private()
-    {
-        using var advisor = await portal.AdvisorAsync();
-        var s = advisor.Session;
-        var incubatorId = advisor.IncubatorId;
-        var uscc = NewUscc();
-        var existing = JsonNode.Parse($$"""{ "name": "北京已登记科技有限公司", "uscc": "{{uscc}}", "district": "海淀区", "employees": 30 }""")!.AsObject();
-        var companyId = (await portal.Service<CompanyRepository>().CreateAsync(existing, ownerId: null))!.Value;
-
-        // By form: refused at the code, what was typed kept, no tenancy, nothing of the company shown.
-        var response = await s.PostFormAsync("/incubator/tenants/new", "/incubator/tenants/new",
-            [F("Name", "另一个名字"), F("Uscc", uscc), F("District", "昌平区"), F("Employees", "99")]);
-        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        var html = await response.Content.ReadAsStringAsync();
-        var page = await Html.ParseAsync(html);
-        Assert.Contains("不能凭统一社会信用代码直接关联", page.QuerySelector("#err-uscc")!.TextContent);
-        Assert.Equal("另一个名字", page.QuerySelector("input[name=Name]")!.GetAttribute("value"));
-        Assert.DoesNotContain("北京已登记科技有限公司", html);
-        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM incubator_tenants WHERE incubator_id = @I AND company_id = @C", new { I = incubatorId, C = companyId }));
-        await s.PageAsync($"/incubator/tenants/{companyId}/report", HttpStatusCode.NotFound);
-
-        // By import: the row is a problem with its line and column, and nothing is imported.
-        var csv = "name,uscc,district\r\n北京新办科技有限公司," + NewUscc() + ",昌平区\r\n另一个名字," + uscc + ",昌平区\r\n";
-        using var form = new MultipartFormDataContent();
-        form.Add(new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(csv)), "file", "tenants.csv");
-        var importPage = await s.PageAsync("/incubator/import");
-        form.Add(new StringContent(importPage.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!), "__RequestVerificationToken");
-        var imported = await s.Client.PostAsync("/incubator/import", form);
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, imported.StatusCode);
-        var problems = await imported.Content.ReadAsStringAsync();
-        Assert.Contains("不能凭统一社会信用代码直接关联", problems);
-        Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM incubator_tenants WHERE incubator_id = @I", new { I = incubatorId }));
-    }
-
-    [Fact]
     public async Task Importing_a_valid_GB18030_file_lists_every_tenant_with_history_and_an_audit_entry()
     {
         using var advisor = await portal.AdvisorAsync();

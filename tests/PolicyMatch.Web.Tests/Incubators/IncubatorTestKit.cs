@@ -33,12 +33,18 @@ internal static class IncubatorTestKit
 
     public static byte[] Gb18030(string text) => TenantCsv.Gb18030.GetBytes(text);
 
-    /// <summary>An advisor signed in through the login form, with an incubator of their own.</summary>
-    public static async Task<Advisor> AdvisorAsync(this Portal portal, string name = "中关村创业孵化器")
+    /// <summary>An advisor signed in through the login form, with an incubator of their own (verified unless asked).</summary>
+    public static async Task<Advisor> AdvisorAsync(this Portal portal, string name = "中关村创业孵化器", bool verified = true)
     {
         var session = await portal.SignInAsync(Roles.Advisor, "孵化器顾问");
         var incubatorName = $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)];
         var id = await portal.Service<IncubatorRepository>().CreateAsync(incubatorName, session.UserId);
+        if (verified)
+        {
+            // What an administrator's approval of the incubator's evidence does (the same method).
+            var (admin, _) = await portal.CreateUserAsync(Roles.Admin);
+            await portal.Service<IncubatorRepository>().VerifyAsync(id, admin);
+        }
         return new Advisor(session, id, incubatorName);
     }
 

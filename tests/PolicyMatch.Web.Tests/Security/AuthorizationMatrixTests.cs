@@ -94,6 +94,24 @@ public class AuthorizationMatrixTests(Portal portal) : IClassFixture<Portal>
         ("GET", "/incubator/{id:long}/matrix.csv", Gate.Advisors, "/incubator/1/matrix.csv"),
         ("GET", "/incubator/matrix.xlsx", Gate.Advisors, "/incubator/matrix.xlsx"),
         ("GET", "/incubator/{id:long}/matrix.xlsx", Gate.Advisors, "/incubator/1/matrix.xlsx"),
+        ("POST", "/companies/{id:long}/links/{requestId:long}/{decision:regex(^(approve|decline)$)}", Gate.CompanyOwners, "/companies/{company}/links/1/approve"),
+        ("POST", "/incubator/import/{draftId:long}/confirm", Gate.Advisors, "/incubator/import/1/confirm"),
+        ("GET", "/incubator/tenants/{companyId:long}/profile", Gate.Advisors, "/incubator/tenants/{company}/profile"),
+        ("POST", "/incubator/tenants/{companyId:long}/profile", Gate.Advisors, "/incubator/tenants/{company}/profile"),
+        ("GET", "/companies/{id:long}/verification", Gate.CompanyOwners, "/companies/{company}/verification"),
+        ("POST", "/companies/{id:long}/verification", Gate.CompanyOwners, "/companies/{company}/verification"),
+        ("GET", "/companies/claim", Gate.CompanyUsers, "/companies/claim"),
+        ("POST", "/companies/claim", Gate.CompanyUsers, "/companies/claim"),
+        ("GET", "/incubator/verification", Gate.Advisors, "/incubator/verification"),
+        ("POST", "/incubator/verification", Gate.Advisors, "/incubator/verification"),
+        ("GET", "/admin/verification", Gate.Admins, "/admin/verification"),
+        // Request 1 exists: ForeignCompanyAsync files one for the foreign company.
+        ("GET", "/admin/verification/{id:long}/evidence", Gate.Admins, "/admin/verification/1/evidence"),
+        ("POST", "/admin/verification/{id:long}/{decision:regex(^(approve|reject)$)}", Gate.Admins, "/admin/verification/1/reject"),
+        ("GET", "/privacy", Gate.Public, "/privacy"),
+        ("GET", "/account/data", Gate.SignedIn, "/account/data"),
+        ("GET", "/account/data.json", Gate.SignedIn, "/account/data.json"),
+        ("POST", "/account/delete", Gate.SignedIn, "/account/delete"),
         ("GET", "/admin", Gate.Admins, "/admin"),
         ("GET", "/admin/audit", Gate.Admins, "/admin/audit"),
         ("GET", "/admin/measures", Gate.Admins, "/admin/measures"),
@@ -147,7 +165,11 @@ public class AuthorizationMatrixTests(Portal portal) : IClassFixture<Portal>
     {
         // A company nobody in the test is a member of, and no incubator has as a tenant.
         var profile = System.Text.Json.Nodes.JsonNode.Parse($$"""{ "name": "别人家的公司", "uscc": "{{TestData.NewUscc()}}", "district": "海淀区", "employees": 7 }""")!.AsObject();
-        return (await portal.Service<CompanyRepository>().CreateAsync(profile, null))!.Value;
+        var id = (await portal.Service<CompanyRepository>().CreateAsync(profile, null))!.Value;
+        var (claimant, _) = await portal.CreateUserAsync(Roles.Company);
+        await portal.Service<VerificationRepository>().SubmitAsync(VerificationKinds.Dispute, id, null, claimant, "x",
+            new Evidence("licence.pdf", "application/pdf", "%PDF-1.4\n%%EOF\n"u8.ToArray()));
+        return id;
     }
 
     private async Task<string> MeasureIdAsync() =>

@@ -26,6 +26,9 @@ public sealed class RegisterForm
 
     [LengthText(0, 100, "孵化器名称最多100字", "The incubator's name is 100 characters at most")]
     public string? IncubatorName { get; set; }
+
+    /// <summary>Consent to the privacy notice (/privacy): required to register.</summary>
+    public bool AcceptPrivacy { get; set; }
 }
 
 public sealed class LoginForm
@@ -52,7 +55,7 @@ public sealed class PasswordForm
 }
 
 [Route("account")]
-public sealed class AccountController(UserRepository users, AccountService accounts, Incubators.IncubatorRepository incubators) : Controller
+public sealed class AccountController(UserRepository users, AccountService accounts, Incubators.IncubatorRepository incubators, PersonalData personalData) : Controller
 {
     [HttpGet("register")]
     public IActionResult Register() => View(new RegisterForm());
@@ -72,6 +75,10 @@ public sealed class AccountController(UserRepository users, AccountService accou
         {
             ModelState.AddModelError(nameof(form.IncubatorName), T("该孵化器已注册,请联系其顾问", "That incubator is registered already: ask its advisor"));
         }
+        if (!form.AcceptPrivacy)
+        {
+            ModelState.AddModelError(nameof(form.AcceptPrivacy), T("请阅读并同意隐私说明", "Read and accept the privacy notice"));
+        }
         if (!ModelState.IsValid)
         {
             return View(form);
@@ -82,6 +89,7 @@ public sealed class AccountController(UserRepository users, AccountService accou
             ModelState.AddModelError(nameof(form.Email), T("该邮箱已注册,请直接登录", "That email is registered already: log in instead"));
             return View(form);
         }
+        await personalData.RecordConsentAsync(id.Value, PrivacyNotice.Version, ct);
         if (form.Kind == Roles.Advisor)
         {
             await incubators.CreateAsync(form.IncubatorName!.Trim(), id.Value, ct);

@@ -19,6 +19,8 @@ public sealed record UserRow
     public string DisplayName { get; init; } = "";
     public string PasswordHash { get; init; } = "";
     public string Role { get; init; } = "";
+    public string? PrivacyVersion { get; init; }
+    public string? PrivacyAcceptedAt { get; init; }
 }
 
 /// <summary>The signed-in user as the request sees it.</summary>

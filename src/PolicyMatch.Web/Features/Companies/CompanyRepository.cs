@@ -15,6 +15,11 @@ public sealed record CompanyRow
     public string ProfileJson { get; init; } = "{}";
     public string UpdatedAt { get; init; } = "";
 
+    /// <summary>When an administrator approved evidence of who owns it; null while unverified.</summary>
+    public string? VerifiedAt { get; init; }
+
+    public bool Verified => VerifiedAt is not null;
+
     public JsonObject Profile() => JsonNode.Parse(ProfileJson)!.AsObject();
 }
 
@@ -23,6 +28,7 @@ public sealed record ProfileChange
     public long Id { get; init; }
     public string ChangedAt { get; init; } = "";
     public string? ChangedByName { get; init; }
+    public string? ChangedByRole { get; init; }
     public string ChangedFactsJson { get; init; } = "[]";
 }
 
@@ -122,6 +128,17 @@ public sealed class CompanyRepository(IDbConnectionFactory connections, TimeProv
     {
         await using var db = await connections.OpenAsync(ct);
         await using var tx = await db.BeginTransactionAsync(ct);
+        var changed = await UpdateProfileAsync(db, tx, companyId, profile, userId);
+        await tx.CommitAsync(ct);
+        return changed;
+    }
+
+    /// <summary>
+    /// <see cref="UpdateProfileAsync(long, JsonObject, long, CancellationToken)"/> inside the caller's
+    /// transaction (a tenant import updates many companies at once, or none).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> UpdateProfileAsync(DbConnection db, DbTransaction tx, long companyId, JsonObject profile, long userId)
+    {
         var before = JsonNode.Parse(await db.ExecuteScalarAsync<string>("SELECT profile_json FROM companies WHERE id = @Id", new { Id = companyId }, tx) ?? "{}")!.AsObject();
         var changed = before.Select(kv => kv.Key).Union(profile.Select(kv => kv.Key))
             .Where(k => !JsonNode.DeepEquals(before[k], profile[k])).Order(StringComparer.Ordinal).ToList();
@@ -134,7 +151,6 @@ public sealed class CompanyRepository(IDbConnectionFactory connections, TimeProv
             UPDATE companies SET name = @Name, district = @District, profile_json = @Profile, updated_at = @Now WHERE id = @Id
             """, new { Id = companyId, Name = (string)profile["name"]!, District = (string)profile["district"]!, Profile = profile.ToJsonString(), Now = now }, tx);
         await InsertHistoryAsync(db, tx, companyId, userId, now, profile, changed);
-        await tx.CommitAsync(ct);
         return changed;
     }
 
@@ -148,7 +164,7 @@ public sealed class CompanyRepository(IDbConnectionFactory connections, TimeProv
     {
         await using var db = await connections.OpenAsync(ct);
         return (await db.QueryAsync<ProfileChange>("""
-            SELECT h.id, h.changed_at, u.display_name AS changed_by_name, h.changed_facts_json
+            SELECT h.id, h.changed_at, u.display_name AS changed_by_name, u.role AS changed_by_role, h.changed_facts_json
             FROM profile_history h LEFT JOIN users u ON u.id = h.changed_by
             WHERE h.company_id = @Company ORDER BY h.id DESC
             """, new { Company = companyId })).ToList();
@@ -156,16 +172,35 @@ public sealed class CompanyRepository(IDbConnectionFactory connections, TimeProv
 
     // ---- joining --------------------------------------------------------------------------------
 
-    /// <summary>Files a request; false when one is already pending or the user is a member.</summary>
+    /// <summary>
+    /// Files a request and tells the company's owners (inbox and email, in the same transaction);
+    /// false when one is already pending or the user is a member.
+    /// </summary>
     public async Task<bool> RequestToJoinAsync(long companyId, long userId, CancellationToken ct = default)
     {
         await using var db = await connections.OpenAsync(ct);
-        return await db.ExecuteAsync("""
+        await using var tx = await db.BeginTransactionAsync(ct);
+        var now = Stamp.Now(clock);
+        var id = await db.ExecuteScalarAsync<long?>("""
             INSERT INTO join_requests (company_id, user_id, status, created_at)
             SELECT @Company, @User, 'pending', @Now
             WHERE NOT EXISTS (SELECT 1 FROM company_members WHERE company_id = @Company AND user_id = @User)
             ON CONFLICT DO NOTHING
-            """, new { Company = companyId, User = userId, Now = Stamp.Now(clock) }) == 1;
+            RETURNING id
+            """, new { Company = companyId, User = userId, Now = now }, tx);
+        if (id is null)
+        {
+            return false;
+        }
+        var names = await db.QuerySingleAsync<(string Company, string User, string Email, long Unverified)>(
+            "SELECT c.name, u.display_name, u.email, CASE WHEN c.verified_at IS NULL THEN 1 ELSE 0 END FROM companies c, users u WHERE c.id = @Company AND u.id = @User",
+            new { Company = companyId, User = userId }, tx);
+        await Incubators.AccountMessages.WriteAsync(db, tx, $"join:{id}", companyId,
+            $"{names.User}申请加入“{names.Company}”",
+            $"{names.User}({names.Email})申请成为“{names.Company}”的成员。成员可以查看和编辑企业画像。\n\n请在“我的企业”页面批准或拒绝;不认识此人请拒绝。" + Incubators.AccountMessages.UnverifiedNote(names.Unverified == 1),
+            "/companies", await Incubators.AccountMessages.OwnersAsync(db, tx, companyId), now);
+        await tx.CommitAsync(ct);
+        return true;
     }
 
     public async Task<IReadOnlyList<JoinRequestRow>> PendingRequestsAsync(long companyId, CancellationToken ct = default)

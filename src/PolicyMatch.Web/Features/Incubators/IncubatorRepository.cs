@@ -11,6 +11,11 @@ public sealed record IncubatorRow
 {
     public long Id { get; init; }
     public string Name { get; init; } = "";
+
+    /// <summary>When an administrator approved its evidence; null while unverified (it cannot add tenants).</summary>
+    public string? VerifiedAt { get; init; }
+
+    public bool Verified => VerifiedAt is not null;
 }
 
 /// <summary>An incubator with how many tenants it has (the administrators' list).</summary>
@@ -32,6 +37,9 @@ public sealed record TenantRow
     public string UpdatedAt { get; init; } = "";
     public string AddedAt { get; init; } = "";
 
+    /// <summary>Null while the company's ownership is unverified (the lists and exports say so).</summary>
+    public string? VerifiedAt { get; init; }
+
     public JsonObject Profile() => JsonNode.Parse(ProfileJson)!.AsObject();
 }
 
@@ -51,13 +59,13 @@ public sealed class IncubatorRepository(IDbConnectionFactory connections, Compan
     public async Task<IncubatorRow?> FindByNameAsync(string name, CancellationToken ct = default)
     {
         await using var db = await connections.OpenAsync(ct);
-        return await db.QuerySingleOrDefaultAsync<IncubatorRow>("SELECT id, name FROM incubators WHERE name = @Name", new { Name = name.Trim() });
+        return await db.QuerySingleOrDefaultAsync<IncubatorRow>("SELECT id, name, verified_at FROM incubators WHERE name = @Name", new { Name = name.Trim() });
     }
 
     public async Task<IncubatorRow?> FindAsync(long id, CancellationToken ct = default)
     {
         await using var db = await connections.OpenAsync(ct);
-        return await db.QuerySingleOrDefaultAsync<IncubatorRow>("SELECT id, name FROM incubators WHERE id = @Id", new { Id = id });
+        return await db.QuerySingleOrDefaultAsync<IncubatorRow>("SELECT id, name, verified_at FROM incubators WHERE id = @Id", new { Id = id });
     }
 
     /// <summary>Creates an incubator with its first advisor.</summary>
@@ -72,12 +80,28 @@ public sealed class IncubatorRepository(IDbConnectionFactory connections, Compan
         return id;
     }
 
+    /// <summary>
+    /// Marks an incubator verified: what an administrator's approval of its evidence does
+    /// (<see cref="Companies.VerificationRepository.DecideAsync"/>), in the caller's transaction.
+    /// </summary>
+    public static Task VerifyAsync(System.Data.Common.DbConnection db, System.Data.Common.DbTransaction tx, long incubatorId, long adminId, string now) =>
+        db.ExecuteAsync("UPDATE incubators SET verified_at = @Now, verified_by = @Admin WHERE id = @Id", new { Id = incubatorId, Admin = adminId, Now = now }, tx);
+
+    /// <summary><see cref="VerifyAsync(System.Data.Common.DbConnection, System.Data.Common.DbTransaction, long, long, string)"/> in a transaction of its own.</summary>
+    public async Task VerifyAsync(long incubatorId, long adminId, CancellationToken ct = default)
+    {
+        await using var db = await connections.OpenAsync(ct);
+        await using var tx = await db.BeginTransactionAsync(ct);
+        await VerifyAsync(db, tx, incubatorId, adminId, Stamp.Now(clock));
+        await tx.CommitAsync(ct);
+    }
+
     /// <summary>The incubator an advisor works for (one per advisor in this version).</summary>
     public async Task<IncubatorRow?> ForAdvisorAsync(long userId, CancellationToken ct = default)
     {
         await using var db = await connections.OpenAsync(ct);
         return await db.QuerySingleOrDefaultAsync<IncubatorRow>("""
-            SELECT i.id, i.name FROM incubators i JOIN incubator_advisors a ON a.incubator_id = i.id
+            SELECT i.id, i.name, i.verified_at FROM incubators i JOIN incubator_advisors a ON a.incubator_id = i.id
             WHERE a.user_id = @User ORDER BY i.id LIMIT 1
             """, new { User = userId });
     }
@@ -104,7 +128,7 @@ public sealed class IncubatorRepository(IDbConnectionFactory connections, Compan
     // ---- tenants --------------------------------------------------------------------------------
 
     private const string TenantColumns = """
-        c.id AS company_id, c.name, c.uscc, c.district, c.profile_json, c.updated_at, t.added_at
+        c.id AS company_id, c.name, c.uscc, c.district, c.profile_json, c.updated_at, t.added_at, c.verified_at
         """;
 
     public async Task<IReadOnlyList<TenantRow>> TenantsAsync(long incubatorId, CancellationToken ct = default)

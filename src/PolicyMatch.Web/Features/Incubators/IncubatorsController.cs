@@ -11,7 +11,11 @@ namespace PolicyMatch.Web.Features.Incubators;
 /// <summary>Where the pages of one incubator live: /incubator for its advisor, /incubator/{id} for an administrator.</summary>
 public sealed record Workspace(IncubatorRow Incubator, string BasePath, bool CanEdit);
 
-public sealed record IncubatorView(Workspace Workspace, TenantMatrix Matrix);
+public sealed record IncubatorView(Workspace Workspace, TenantMatrix Matrix)
+{
+    /// <summary>The incubator's requests to link registered companies (its advisor's view only).</summary>
+    public IReadOnlyList<LinkRequestRow> LinkRequests { get; init; } = [];
+}
 
 public sealed record IncubatorListView(IReadOnlyList<IncubatorSummaryRow> Incubators);
 
@@ -19,7 +23,16 @@ public sealed record NewTenantView(Workspace Workspace, ProfileFormView Profile)
 
 public sealed record RemoveTenantView(Workspace Workspace, TenantRow Tenant);
 
-public sealed record ImportView(Workspace Workspace, TenantCsvResult? Result, string? FileName);
+public sealed record ImportView(Workspace Workspace, TenantCsvResult? Result, string? FileName)
+{
+    /// <summary>An import that changes existing companies, shown before it is applied.</summary>
+    public ImportPreview? Preview { get; init; }
+}
+
+/// <summary>What the advisor confirms: the plan, and the draft that holds the file meanwhile.</summary>
+public sealed record ImportPreview(long DraftId, TenantImportPlan Plan, bool ChangedSinceShown);
+
+public sealed record EditTenantView(Workspace Workspace, TenantRow Tenant, ProfileFormView Profile);
 
 public sealed record MatrixView(Workspace Workspace, TenantMatrix Matrix, string? AsOfError);
 
@@ -40,7 +53,8 @@ public sealed record ReportView(CompanyRow Company, MatchReport Report, string? 
 [Route("incubator")]
 public sealed class IncubatorsController(
     IncubatorRepository incubators, CompanyRepository companies, CompanyAccess access, ProfileValidator validator,
-    TenantCsv csv, TenantMatrixBuilder matrices, MatchService matching, Rematch.RematchService rematch, TimeProvider clock) : Controller
+    TenantCsv csv, TenantMatrixBuilder matrices, MatchService matching, Rematch.RematchService rematch, TimeProvider clock,
+    TenantLinks links, TenantImports imports, VerificationRepository verifications) : Controller
 {
     private DateOnly Today => DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
 
@@ -70,6 +84,60 @@ public sealed class IncubatorsController(
         return null;
     }
 
+    /// <summary>
+    /// An unverified incubator cannot add tenants (nor link or update them by import): anyone can name
+    /// an incubator when registering, so its advisors see companies' data only once an administrator
+    /// has checked its evidence. The page says so and links to the upload.
+    /// </summary>
+    private IActionResult Unverified(Workspace workspace)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        return View("Unverified", workspace);
+    }
+
+    // ---- verification ---------------------------------------------------------------------------
+
+    [HttpGet("verification")]
+    public async Task<IActionResult> Verification(CancellationToken ct)
+    {
+        if (await ResolveAsync(null, ct) is not { } workspace)
+        {
+            return NotFound();
+        }
+        return View("~/Features/Companies/Verification.cshtml", await VerificationViewAsync(workspace, null, ct));
+    }
+
+    private async Task<VerificationView> VerificationViewAsync(Workspace workspace, string? error, CancellationToken ct) =>
+        new(workspace.Incubator.Name, "/incubator/verification", workspace.Incubator.Verified,
+            await verifications.LatestAsync(null, workspace.Incubator.Id, User.Id(), ct), error, "/incubator");
+
+    [HttpPost("verification")]
+    [RequestSizeLimit(EvidenceFiles.MaxBytes + 64 * 1024)]
+    [RequestFormLimits(MultipartBodyLengthLimit = EvidenceFiles.MaxBytes + 64 * 1024)]
+    public async Task<IActionResult> SubmitVerification(IFormFile? file, CancellationToken ct)
+    {
+        if (await ResolveAsync(null, ct) is not { } workspace)
+        {
+            return NotFound();
+        }
+        if (workspace.Incubator.Verified)
+        {
+            return Redirect("/incubator");
+        }
+        var (evidence, error) = await EvidenceFiles.ReadAsync(file, ct);
+        if (evidence is not null && await verifications.SubmitAsync(VerificationKinds.Verify, null, workspace.Incubator.Id, User.Id(), "", evidence, ct) is null)
+        {
+            error = T("已有一份待审核的材料,请等待管理员审核。", "A submission is waiting for review already.");
+        }
+        if (error is not null)
+        {
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return View("~/Features/Companies/Verification.cshtml", await VerificationViewAsync(workspace, error, ct));
+        }
+        TempData["Flash"] = T("材料已提交,管理员审核后会通知您。", "Submitted: you will be told once an administrator has checked it.");
+        return Redirect("/incubator");
+    }
+
     // ---- the tenant list ------------------------------------------------------------------------
 
     [HttpGet("")]
@@ -94,16 +162,19 @@ public sealed class IncubatorsController(
     private async Task<IActionResult> ShowAsync(Workspace workspace, string? asOf, CancellationToken ct)
     {
         var (filter, _) = await matrices.FilterAsync(null, null, null, "all", asOf, Today, defaultOnlyWithResults: false, ct);
-        return View("Index", new IncubatorView(workspace, await matrices.BuildAsync(workspace.Incubator.Id, filter, ct)));
+        return View("Index", new IncubatorView(workspace, await matrices.BuildAsync(workspace.Incubator.Id, filter, ct))
+        {
+            LinkRequests = workspace.CanEdit ? await links.OfIncubatorAsync(workspace.Incubator.Id, ct) : [],
+        });
     }
 
     // ---- adding a tenant by form ----------------------------------------------------------------
 
     [HttpGet("tenants/new")]
     public async Task<IActionResult> NewTenant(CancellationToken ct) =>
-        await ResolveAsync(null, ct) is { } workspace
-            ? View(new NewTenantView(workspace, ProfileFormView.Empty()))
-            : NotFound();
+        await ResolveAsync(null, ct) is not { } workspace ? NotFound()
+        : !workspace.Incubator.Verified ? Unverified(workspace)
+        : View(new NewTenantView(workspace, ProfileFormView.Empty()));
 
     [HttpPost("tenants/new")]
     public async Task<IActionResult> NewTenant([FromForm] ProfileForm form, CancellationToken ct)
@@ -112,6 +183,10 @@ public sealed class IncubatorsController(
         {
             return NotFound();
         }
+        if (!workspace.Incubator.Verified)
+        {
+            return Unverified(workspace);
+        }
         var check = validator.FromForm(form, requireIdentity: true);
         if (!check.IsValid)
         {
@@ -119,10 +194,16 @@ public sealed class IncubatorsController(
             return View(new NewTenantView(workspace, new ProfileFormView(form, check.Errors)));
         }
         var profile = check.Profile;
-        if ((await incubators.RegisteredElsewhereAsync(workspace.Incubator.Id, [profile["uscc"]!.GetValue<string>()], ct)).Count > 0)
+        var uscc = profile["uscc"]!.GetValue<string>();
+        if ((await incubators.RegisteredElsewhereAsync(workspace.Incubator.Id, [uscc], ct)).Count > 0)
         {
-            Response.StatusCode = StatusCodes.Status409Conflict;
-            return View(new NewTenantView(workspace, new ProfileFormView(form, new Dictionary<string, string> { ["uscc"] = RegisteredElsewhereMessage() })));
+            // Registered by someone else: ask its owner. Nothing of the company is shown until they agree.
+            var company = (await companies.FindByUsccAsync(uscc, ct))!;
+            var requested = await links.RequestAsync(workspace.Incubator.Id, company.Id, uscc, profile["name"]!.GetValue<string>(), User.Id(), ct);
+            TempData["Flash"] = requested is null
+                ? T("已向该企业发出过关联请求,正在等待企业答复。", "A request to link this company is waiting for its answer already.")
+                : T("该企业已在平台登记。已向企业发出关联请求:企业同意后,它将列入在孵企业。", "This company is registered on the portal: a request to link it has been sent; it becomes a tenant once the company agrees.");
+            return Redirect("/incubator");
         }
         // The incubator is adding it, so it is an incubator tenant unless the form says otherwise.
         profile["incubator_tenant"] ??= true;
@@ -165,7 +246,9 @@ public sealed class IncubatorsController(
 
     [HttpGet("import")]
     public async Task<IActionResult> Import(CancellationToken ct) =>
-        await ResolveAsync(null, ct) is { } workspace ? View(new ImportView(workspace, null, null)) : NotFound();
+        await ResolveAsync(null, ct) is not { } workspace ? NotFound()
+        : !workspace.Incubator.Verified ? Unverified(workspace)
+        : View(new ImportView(workspace, null, null));
 
     [HttpGet("import/template.csv")]
     public async Task<IActionResult> Template(string? labels, CancellationToken ct)
@@ -191,6 +274,10 @@ public sealed class IncubatorsController(
         {
             return NotFound();
         }
+        if (!workspace.Incubator.Verified)
+        {
+            return Unverified(workspace);
+        }
         TenantCsvResult result;
         if (file is null || file.Length == 0 && string.IsNullOrEmpty(file.FileName))
         {
@@ -213,30 +300,113 @@ public sealed class IncubatorsController(
             return View(new ImportView(workspace, result, file?.FileName));
         }
 
-        var elsewhere = await incubators.RegisteredElsewhereAsync(workspace.Incubator.Id, result.Tenants.Select(t => t.Profile["uscc"]!.GetValue<string>()), ct);
-        if (elsewhere.Count > 0)
+        var plan = await imports.PlanAsync(workspace.Incubator.Id, result.Tenants, ct);
+        if (!plan.TouchesOnlyNew)
         {
-            // All or nothing: each such row is a problem of the file, reported with its line.
-            result = result with
-            {
-                Problems = result.Tenants.Where(t => elsewhere.Contains(t.Profile["uscc"]!.GetValue<string>()))
-                    .Select(t => new CsvProblem(t.Line, result.UsccColumn.Letter, result.UsccColumn.Header, t.Profile["uscc"]!.GetValue<string>(), RegisteredElsewhereMessage()))
-                    .ToList(),
-            };
-            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            return View(new ImportView(workspace, result, file?.FileName));
+            // Existing companies would change (or be asked): show what, and apply only on confirmation.
+            using var content = new MemoryStream();
+            await file!.CopyToAsync(content, ct);
+            var draft = await imports.SaveDraftAsync(workspace.Incubator.Id, User.Id(), Path.GetFileName(file.FileName), content.ToArray(), plan.Fingerprint, ct);
+            return View(new ImportView(workspace, result, file.FileName) { Preview = new ImportPreview(draft, plan, ChangedSinceShown: false) });
         }
-        var added = await incubators.AddTenantsAsync(workspace.Incubator.Id, result.Tenants.Select(t => t.Profile).ToList(), User.Id(), "incubator.tenants_imported", ct);
-        await RefreshMatchesAsync(added, ct);
-        var created = added.Count(a => a.Outcome == TenantAddOutcome.Created);
-        var already = added.Count(a => a.Outcome == TenantAddOutcome.AlreadyTenant);
-        TempData["Flash"] = T(
-            $"已导入 {added.Count} 家企业:新建 {created} 家,已是在孵企业 {already} 家。",
-            $"Imported {added.Count} companies: {created} new, {already} already tenants.");
+        return await ApplyImportAsync(workspace, result, null, ct);
+    }
+
+    /// <summary>
+    /// Applies a previewed import. The file is read and planned again; if what it would do is no longer
+    /// what was shown (someone changed a tenant meanwhile), the new preview is shown instead.
+    /// A draft of another advisor or incubator, or an expired one, is a 404.
+    /// </summary>
+    [HttpPost("import/{draftId:long}/confirm")]
+    public async Task<IActionResult> ConfirmImport(long draftId, [FromForm] string? fingerprint, CancellationToken ct)
+    {
+        if (await ResolveAsync(null, ct) is not { } workspace || await imports.FindDraftAsync(draftId, workspace.Incubator.Id, User.Id(), ct) is not { } draft)
+        {
+            return NotFound();
+        }
+        if (!workspace.Incubator.Verified)
+        {
+            return Unverified(workspace);
+        }
+        var result = csv.Read(draft.Content);
+        if (!result.IsValid)
+        {
+            // Cannot happen for a file that passed (the rules are the same); said plainly if it does.
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return View("Import", new ImportView(workspace, result, draft.FileName));
+        }
+        var plan = await imports.PlanAsync(workspace.Incubator.Id, result.Tenants, ct);
+        if (plan.Fingerprint != fingerprint)
+        {
+            await imports.UpdateDraftFingerprintAsync(draft.Id, plan.Fingerprint, ct);
+            Response.StatusCode = StatusCodes.Status409Conflict;
+            return View("Import", new ImportView(workspace, result, draft.FileName) { Preview = new ImportPreview(draft.Id, plan, ChangedSinceShown: true) });
+        }
+        return await ApplyImportAsync(workspace, result, draft.Id, ct);
+    }
+
+    private async Task<IActionResult> ApplyImportAsync(Workspace workspace, TenantCsvResult result, long? draftId, CancellationToken ct)
+    {
+        var outcome = await imports.ApplyAsync(workspace.Incubator.Id, result.Tenants, User.Id(), draftId, ct);
+        foreach (var company in outcome.Created.Concat(outcome.Updated))
+        {
+            await rematch.RefreshCompanyAsync(company, ct: ct);
+        }
+        var total = outcome.Created.Count + outcome.Updated.Count + outcome.Unchanged;
+        var parts = new List<string> { T($"新建 {outcome.Created.Count} 家", $"{outcome.Created.Count} new") };
+        if (outcome.Updated.Count > 0) parts.Add(T($"更新 {outcome.Updated.Count} 家", $"{outcome.Updated.Count} updated"));
+        parts.Add(T($"已是在孵企业且无变化 {outcome.Unchanged} 家", $"{outcome.Unchanged} already tenants, unchanged"));
+        if (outcome.Requested > 0) parts.Add(T($"已向 {outcome.Requested} 家已登记企业发出关联请求(企业同意后列入)", $"link requests sent to {outcome.Requested} registered companies (listed once they agree)"));
+        if (outcome.AlreadyRequested > 0) parts.Add(T($"{outcome.AlreadyRequested} 家的关联请求仍在等待答复", $"{outcome.AlreadyRequested} requests still awaiting an answer"));
+        TempData["Flash"] = T($"已导入 {total} 家企业:{string.Join(",", parts)}。", $"Imported {total} companies: {string.Join(", ", parts)}.");
         if (Request.Headers.XRequestedWith == "XMLHttpRequest")
         {
             return Json(new { redirect = "/incubator" });
         }
+        return Redirect("/incubator");
+    }
+
+    // ---- keeping a tenant's profile current -----------------------------------------------------
+
+    /// <summary>
+    /// An advisor updates a tenant's profile: one the incubator added, or that agreed to be linked
+    /// (every tenancy is one or the other). The profile history names the advisor.
+    /// </summary>
+    [HttpGet("tenants/{companyId:long}/profile")]
+    public async Task<IActionResult> EditTenant(long companyId, CancellationToken ct)
+    {
+        if (await ResolveAsync(null, ct) is not { } workspace || await incubators.TenantAsync(workspace.Incubator.Id, companyId, ct) is not { } tenant)
+        {
+            return NotFound();
+        }
+        return View(new EditTenantView(workspace, tenant, new ProfileFormView(ProfileForm.FromProfile(tenant.Profile()), new Dictionary<string, string>())));
+    }
+
+    [HttpPost("tenants/{companyId:long}/profile")]
+    public async Task<IActionResult> EditTenant(long companyId, [FromForm] ProfileForm form, CancellationToken ct)
+    {
+        if (await ResolveAsync(null, ct) is not { } workspace || await incubators.TenantAsync(workspace.Incubator.Id, companyId, ct) is not { } tenant)
+        {
+            return NotFound();
+        }
+        var check = validator.FromForm(form, requireIdentity: true);
+        if (check.IsValid && check.Profile["uscc"]!.GetValue<string>() != tenant.Uscc)
+        {
+            check = check with { Errors = new Dictionary<string, string> { ["uscc"] = T("统一社会信用代码不能修改", "The unified social credit code cannot be changed") } };
+        }
+        if (!check.IsValid)
+        {
+            Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
+            return View(new EditTenantView(workspace, tenant, new ProfileFormView(form, check.Errors)));
+        }
+        var changed = await companies.UpdateProfileAsync(companyId, check.Profile, User.Id(), ct);
+        if (changed.Count > 0)
+        {
+            await rematch.RefreshCompanyAsync(companyId, ct: ct);
+        }
+        TempData["Flash"] = changed.Count == 0
+            ? T("没有修改", "Nothing changed")
+            : T($"已更新“{check.Profile["name"]}”:{string.Join("、", changed.Select(FactLabels.Of))}", $"{check.Profile["name"]} updated: {string.Join(", ", changed.Select(FactLabels.Of))}");
         return Redirect("/incubator");
     }
 
@@ -319,9 +489,4 @@ public sealed class IncubatorsController(
         var report = await matching.MatchAsync(company.Profile(), date, ct);
         return View(new ReportView(company, report, asOfError));
     }
-
-    /// <summary>Why a company registered by others cannot be added (see RegisteredElsewhereAsync).</summary>
-    private static string RegisteredElsewhereMessage() => T(
-        "该企业已由其他用户或孵化器在平台登记。为保护企业数据,孵化器不能凭统一社会信用代码直接关联;征得企业同意后关联的功能尚未提供。",
-        "This company is registered on the portal by someone else. To protect its data an incubator cannot take it on by its code; linking with the company's consent is not available yet.");
 }

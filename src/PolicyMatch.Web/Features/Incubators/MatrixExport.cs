@@ -9,7 +9,8 @@ using static PolicyMatch.Web.Infrastructure.Web.L;
 namespace PolicyMatch.Web.Features.Incubators;
 
 /// <summary>
-/// The matrix as a table for Excel: one row per tenant (name, USCC, district), one column per measure
+/// The matrix as a table for Excel: one row per tenant (name, USCC, district, whether its ownership is
+/// verified — an export travels, and an unverified company's data is only what someone typed), one column per measure
 /// holding the outcome in words. Both files keep Chinese intact when Excel opens them.
 /// </summary>
 public static class MatrixExport
@@ -17,11 +18,11 @@ public static class MatrixExport
     public const string XlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
     public static IReadOnlyList<string> Header(TenantMatrix matrix) =>
-        [T("企业名称", "Company"), T("统一社会信用代码", "USCC"), T("所在区", "District"), .. matrix.Columns.Select(matrix.Heading)];
+        [T("企业名称", "Company"), T("统一社会信用代码", "USCC"), T("所在区", "District"), T("核验状态", "Verification"), .. matrix.Columns.Select(matrix.Heading)];
 
     public static IEnumerable<IReadOnlyList<string>> Rows(TenantMatrix matrix) =>
         matrix.Rows.Select(r => (IReadOnlyList<string>)
-            [r.Tenant.Name, r.Tenant.Uscc, r.Tenant.District,
+            [r.Tenant.Name, r.Tenant.Uscc, r.Tenant.District, r.Tenant.VerifiedAt is null ? T("未核验", "unverified") : T("已核验", "verified"),
              .. matrix.Columns.Select(c => TenantMatrix.Word(r.Cells.GetValueOrDefault(c.MeasureId, MatchGroup.NotEligible)))]);
 
     /// <summary>The matrix as a CSV Excel opens with Chinese intact (see <see cref="ExcelCsv"/>).</summary>

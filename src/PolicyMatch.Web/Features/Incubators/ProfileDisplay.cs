@@ -12,6 +12,9 @@ public static class ProfileDisplay
     public static IReadOnlyList<(string Label, string? Value)> Facts(JsonObject profile) =>
         ProfileValidator.PublicFacts.Select(fact => (FactLabels.Of(fact), profile[fact] is { } node ? Format(fact, node) : null)).ToList();
 
+    /// <summary>One fact as a person reads it; null when unknown.</summary>
+    public static string? Of(string fact, JsonObject profile) => profile[fact] is { } node ? Format(fact, node) : null;
+
     private static string Format(string fact, JsonNode node)
     {
         switch (node.GetValueKind())

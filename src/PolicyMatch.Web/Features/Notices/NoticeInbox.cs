@@ -24,8 +24,9 @@ public sealed class NoticeInbox(IDbConnectionFactory connections, TimeProvider c
     {
         await using var db = await connections.OpenAsync(ct);
         return (await db.QueryAsync<InboxItem>("""
-            SELECT d.id, m.kind, m.title, m.body, m.link, m.items_json, m.window_opens, m.window_closes, d.created_at, d.acknowledged_at
-            FROM notice_deliveries d JOIN notice_messages m ON m.id = d.message_id
+            SELECT d.id, m.kind, m.title, m.body, m.link, m.items_json, m.window_opens, m.window_closes, d.created_at, d.acknowledged_at,
+                   CASE WHEN c.id IS NOT NULL AND c.verified_at IS NULL THEN 1 ELSE 0 END AS company_unverified
+            FROM notice_deliveries d JOIN notice_messages m ON m.id = d.message_id LEFT JOIN companies c ON c.id = m.company_id
             WHERE d.user_id = @User AND d.channel = 'inbox'
             ORDER BY d.id DESC LIMIT @Limit
             """, new { User = userId, Limit = limit })).ToList();

@@ -15,6 +15,13 @@ public static class NoticeKinds
     public const string QualificationExpiry = "qualification_expiry";
     public const string Digest = "digest";
 
+    /// <summary>
+    /// Requests that need the user's decision (an incubator asking to link a company, someone asking to
+    /// join it, a verification result). Not a subscription: they are sent whatever the user subscribed
+    /// to, so it is not in <see cref="All"/> and cannot be unsubscribed from.
+    /// </summary>
+    public const string Account = "account";
+
     /// <summary>Kinds an administrator can write (the CHECK of notices.kind).</summary>
     public static readonly IReadOnlyList<string> Authored = [ClaimCall, CertificationCall, General];
 
@@ -30,6 +37,7 @@ public static class NoticeKinds
         DeadlineReminder => T("申报截止提醒", "Deadline reminders"),
         QualificationExpiry => T("资质到期提醒", "Qualification expiry reminders"),
         Digest => T("新匹配政策周报", "Weekly digest of new matches"),
+        Account => T("待处理事项", "Needs your decision"),
         _ => kind,
     };
 
@@ -42,6 +50,7 @@ public static class NoticeKinds
         DeadlineReminder => "申报截止提醒",
         QualificationExpiry => "资质到期提醒",
         Digest => "新匹配政策周报",
+        Account => "待处理事项",
         _ => kind,
     };
 

@@ -110,7 +110,7 @@ public sealed class NoticeOutbox(IDbConnectionFactory connections, AuditLog audi
             """, new { Runner = runner, Now = Stamp.Of(now), Max = maxAttempts });
     }
 
-    /// <summary>Pending emails of a kind the user has unsubscribed from since the fan-out are not sent.</summary>
+    /// <summary>Pending emails of a kind the user has unsubscribed from since the fan-out are not sent ('account' messages are no subscription).</summary>
     public async Task<int> SkipUnsubscribedAsync(CancellationToken ct = default)
     {
         await using var db = await connections.OpenAsync(ct);
@@ -120,6 +120,7 @@ public sealed class NoticeOutbox(IDbConnectionFactory connections, AuditLog audi
             WHERE channel = 'email' AND status = 'pending'
               AND NOT EXISTS (SELECT 1 FROM notice_messages m JOIN notice_subscriptions s ON s.kind = m.kind
                               WHERE m.id = notice_deliveries.message_id AND s.user_id = notice_deliveries.user_id)
+              AND NOT EXISTS (SELECT 1 FROM notice_messages a WHERE a.id = notice_deliveries.message_id AND a.kind = 'account')
             """);
     }
 

@@ -184,6 +184,9 @@ public sealed record InboxItem
     public string CreatedAt { get; init; } = "";
     public string? AcknowledgedAt { get; init; }
 
+    /// <summary>The message is about a company whose ownership is not verified yet (the inbox says so).</summary>
+    public bool CompanyUnverified { get; init; }
+
     public IReadOnlyList<MessageItem> Items() => MessageItems.Parse(ItemsJson);
 
     public string? WindowText() => WindowTexts.Of(WindowOpens, WindowCloses);

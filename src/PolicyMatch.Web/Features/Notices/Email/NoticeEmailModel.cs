@@ -32,7 +32,12 @@ public sealed record NoticeEmailModel(
     public IReadOnlyList<string> Paragraphs =>
         Body.Replace("\r\n", "\n").Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    public string Reason => $"您收到这封邮件,是因为您在惠企政策精准匹配平台订阅了“{KindLabel}”。";
+    /// <summary>'account' messages ask for the user's decision: not a subscription, so no unsubscribe link.</summary>
+    public bool CanUnsubscribe => Kind != NoticeKinds.Account;
+
+    public string Reason => CanUnsubscribe
+        ? $"您收到这封邮件,是因为您在惠企政策精准匹配平台订阅了“{KindLabel}”。"
+        : "您收到这封邮件,是因为惠企政策精准匹配平台上有一项与您的账户或企业有关、需要您处理的事项。";
 
     public string Text()
     {
@@ -67,7 +72,10 @@ public sealed record NoticeEmailModel(
         text.AppendLine();
         text.AppendLine("--");
         text.AppendLine(Reason);
-        text.AppendLine($"退订此类邮件(无需登录):{UnsubscribeUrl}");
+        if (CanUnsubscribe)
+        {
+            text.AppendLine($"退订此类邮件(无需登录):{UnsubscribeUrl}");
+        }
         text.AppendLine($"管理全部订阅:{SubscriptionsUrl}");
         return text.ToString();
     }

@@ -46,6 +46,12 @@ public sealed class NoticeEmailRenderer(IServiceProvider services, ILoggerFactor
             // Traces an email back to its delivery row (support, and the tests' duplicate count).
             ["X-PolicyMatch-Delivery"] = delivery.Id.ToString(CultureInfo.InvariantCulture),
         };
+        if (!model.CanUnsubscribe)
+        {
+            // A request that needs the user's decision is not a mailing list.
+            headers.Remove("List-Unsubscribe");
+            headers.Remove("List-Unsubscribe-Post");
+        }
         return new EmailMessage(delivery.Email, model.Subject, html, model.Text(), headers);
     }
 
