@@ -163,7 +163,8 @@ internal sealed class ScriptedSmtpServer : IAsyncDisposable
         {
             foreach (var c in _clients)
             {
-                c.Client.Close();
+                // Disposing twice is harmless (its conversation may have ended already).
+                c.Dispose();
             }
             _clients.Clear();
         }

@@ -151,9 +151,9 @@ public sealed class JobsWithoutServerTests(Portal portal) : IClassFixture<Portal
 
         // With the token Hangfire's page carries, the same POST works (so the refusals above were real).
         var page = await admin.PageAsync("/admin/hangfire/jobs/enqueued");
-        var config = page.QuerySelector("#hangfireConfig")!;
-        var header = config.GetAttribute("data-antiforgery-header")!;
-        var token = config.GetAttribute("data-antiforgery-token")!;
+        // Hangfire's pages carry the token in two meta tags; its script sends it as a request header.
+        var header = page.QuerySelector("meta[name=csrf-header]")!.GetAttribute("content")!;
+        var token = page.QuerySelector("meta[name=csrf-token]")!.GetAttribute("content")!;
         using var request = new HttpRequestMessage(HttpMethod.Post, "/admin/hangfire/jobs/enqueued/delete") { Content = new FormUrlEncodedContent([new("jobs[]", id)]) };
         request.Headers.Add(header, token);
         var allowed = await admin.Client.SendAsync(request);

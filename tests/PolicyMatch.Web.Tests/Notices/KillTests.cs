@@ -42,7 +42,7 @@ public sealed class KillTests(ITestOutputHelper output) : IDisposable
 
         // 1. Start the portal; its fan-out job publishes the notice, the dispatcher starts sending.
         var first = StartPortal();
-        await WaitUntilAsync(() => CountAsync(noticeId, "sent"), n => n >= 60, TimeSpan.FromSeconds(40), first);
+        await WaitUntilAsync(() => CountAsync(noticeId, "sent"), n => n >= 60, TimeSpan.FromSeconds(90), first);
 
         // 2. Kill it mid-dispatch: the whole process tree, at once.
         await first.KillAsync();
@@ -122,7 +122,7 @@ public sealed class KillTests(ITestOutputHelper output) : IDisposable
     {
         long value = 0;
         await Eventually.UntilAsync(async () => done(value = await probe()), timeout,
-            elapsed => $"gave up at {value} after {elapsed.TotalSeconds:0.0} s (process exited: {process.HasExited}). Child output:\n{process.Log()}",
+            elapsed => $"gave up at {value} after {elapsed.TotalSeconds:0.0} s (process exited: {process.HasExited}). Child output:\n{process.Log(8000)}",
             giveUp: () => process.HasExited, pollMilliseconds: 20);
     }
 

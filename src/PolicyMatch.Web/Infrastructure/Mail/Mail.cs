@@ -84,7 +84,14 @@ public static class EmailMime
         mime.Body = new MultipartAlternative { text, html };
         foreach (var (name, value) in message.Headers ?? new Dictionary<string, string>())
         {
-            mime.Headers.Add(name, value);
+            var header = new Header(name, value);
+            if (value.All(char.IsAscii))
+            {
+                // As given, on one line: MimeKit would fold a long value (an unsubscribe URL with its
+                // token) at its only space, and some list-unsubscribe parsers read just the first line.
+                header.SetRawValue(System.Text.Encoding.ASCII.GetBytes(" " + value + "\r\n"));
+            }
+            mime.Headers.Add(header);
         }
         return mime;
     }
