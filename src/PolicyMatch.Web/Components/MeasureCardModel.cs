@@ -36,6 +36,12 @@ public sealed record MeasureCardModel
     /// <summary>Where it comes from ("plan title · clause"), for lists without a profile.</summary>
     public string? Source { get; init; }
 
+    /// <summary>
+    /// Who benefits, when that is not a company or its staff: such a measure is never matched, and a
+    /// list that shows it (search) says so on its card.
+    /// </summary>
+    public Beneficiary? NotMatched { get; init; }
+
     /// <summary>The match's group, when the card shows a match.</summary>
     public MatchGroup? Group { get; init; }
 
@@ -97,6 +103,7 @@ public sealed record MeasureCardModel
         PeriodEnds = m.PeriodTo,
         Departments = m.Departments,
         Source = $"{m.PlanTitle} · {m.ClauseRef}",
+        NotMatched = m.IsMatched ? null : m.BeneficiaryOf,
         SnippetHtml = snippetHtml,
     };
 }

@@ -40,7 +40,9 @@ public class BeneficiaryTests(ImportingPortal portal) : IClassFixture<ImportingP
         var json = JsonNode.Parse(await client.GetStringAsync("/api/measures/tz-industry-park-siting"))!;
         Assert.Equal("government", (string?)json["beneficiary"]);
         var search = await portal.PageAsync("/measures?q=" + Uri.EscapeDataString("种业园"));
-        Assert.Contains(search.QuerySelectorAll("a"), a => a.GetAttribute("href") == "/measures/tz-industry-park-siting");
+        var hit = search.QuerySelector("li[data-measure='tz-industry-park-siting']")!;
+        Assert.Contains("不参与企业匹配", hit.TextContent);
+        Assert.DoesNotContain("不参与企业匹配", search.QuerySelector("li[data-measure='tz-digital-scenarios']")?.TextContent ?? "");
     }
 
     [Fact]

@@ -18,8 +18,9 @@ public sealed class ApplyForm
     /// <summary>
     /// company, talent, institution or government. Null when the field was not posted at all (a form
     /// or client from before issue 11): every measure written then was company-facing, so it reads as
-    /// company. A posted blank is an error.
+    /// company. A posted blank is an error (kept as "" by the binder, not turned into null).
     /// </summary>
+    [System.ComponentModel.DataAnnotations.DisplayFormat(ConvertEmptyStringToNull = false)]
     public string? Beneficiary { get; set; }
 
     /// <summary>online, office, notice, or blank when the source names no channel.</summary>
