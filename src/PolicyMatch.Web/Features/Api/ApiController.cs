@@ -108,8 +108,8 @@ public sealed class ApiController(
     [HttpGet("measures/{id}")]
     public async Task<IActionResult> Measure(string id, [FromQuery] int? version, CancellationToken ct)
     {
-        var measure = await catalog.GetMeasureAsync(id, version, ct);
-        if (measure is null || measure.Status == "draft")
+        var measure = await catalog.GetPublicMeasureAsync(id, version, ct);
+        if (measure is null)
         {
             return NotFound(new ApiError($"no measure '{id}'" + (version is null ? "" : $" at version {version}"), []));
         }
