@@ -14,10 +14,13 @@ public sealed class CompiledRule
     private Pred? _plain;
     private (OpNode Node, int Depth, Eval Eval)[]? _traceNodes;
 
+    private readonly bool _charged;
+
     private CompiledRule(Node root, Eval eval)
     {
         Root = root;
         _eval = eval;
+        _charged = Budget.IsCharged(root);
     }
 
     internal Node Root { get; }
@@ -32,14 +35,24 @@ public sealed class CompiledRule
     }
 
     /// <summary>Plain two-valued JsonLogic, as json-logic-js answers (numbers are decimal; NaN and Infinity become null).</summary>
-    public JsonNode? Apply(JsonNode? data) => ValJson.ToNode(_eval(new Scope(ValJson.FromNode(data), null, false)));
+    public JsonNode? Apply(JsonNode? data) => Apply(data, EvaluationLimits.Default, CancellationToken.None);
+
+    /// <summary>
+    /// Plain JsonLogic within <paramref name="limits"/>; throws <see cref="RuleLimitException"/> when one is reached
+    /// and <see cref="OperationCanceledException"/> when <paramref name="cancellation"/> fires (checked per loop step).
+    /// </summary>
+    public JsonNode? Apply(JsonNode? data, EvaluationLimits limits, CancellationToken cancellation) =>
+        ValJson.ToNode(_eval(new Scope(ValJson.FromNode(data), null, false, new Budget(limits, cancellation))));
 
     /// <summary>
     /// Three-valued (Kleene) mode on raw data: a var whose value is absent or null is unknown; the missing facts
     /// are the var paths as written. No derived facts: use <see cref="ApplyThreeValued(ProfileFacts)"/> for profiles.
     /// </summary>
-    public ThreeValuedResult ApplyThreeValued(JsonNode? data) =>
-        ToResult(_eval(new Scope(ValJson.FromNode(data), null, true)));
+    public ThreeValuedResult ApplyThreeValued(JsonNode? data) => ApplyThreeValued(data, EvaluationLimits.Default, CancellationToken.None);
+
+    /// <summary>Three-valued mode on raw data within <paramref name="limits"/> (see <see cref="Apply(JsonNode?, EvaluationLimits, CancellationToken)"/>).</summary>
+    public ThreeValuedResult ApplyThreeValued(JsonNode? data, EvaluationLimits limits, CancellationToken cancellation) =>
+        ToResult(_eval(new Scope(ValJson.FromNode(data), null, true, new Budget(limits, cancellation))));
 
     /// <summary>Three-valued mode on a profile (public and derived facts); missing facts are public fact names.</summary>
     public ThreeValuedResult ApplyThreeValued(ProfileFacts facts)
@@ -65,7 +78,7 @@ public sealed class CompiledRule
     public JsonNode? Apply(ProfileFacts facts)
     {
         ArgumentNullException.ThrowIfNull(facts);
-        return ValJson.ToNode(_eval(new Scope(default, facts, false)));
+        return ValJson.ToNode(_eval(new Scope(default, facts, false, NewBudget())));
     }
 
     /// <summary>
@@ -86,12 +99,12 @@ public sealed class CompiledRule
     {
         ArgumentNullException.ThrowIfNull(facts);
         var nodes = _traceNodes ??= TraceNodes();
-        var scope = new Scope(default, facts, threeValued);
         var steps = new RuleTraceStep[nodes.Length];
         for (var i = 0; i < nodes.Length; i++)
         {
             var (node, depth, eval) = nodes[i];
-            var v = eval(scope);
+            // Each operation is evaluated on its own, so each gets its own budget.
+            var v = eval(new Scope(default, facts, threeValued, NewBudget()));
             steps[i] = new RuleTraceStep(
                 node.Path, depth, node.Name, v.IsUnknown ? null : ValJson.ToNode(v), v.IsUnknown, v.IsUnknown ? v.Missing?.Names ?? [] : []);
         }
@@ -139,9 +152,12 @@ public sealed class CompiledRule
     internal Pred KleenePred => _kleene ??= FastCompiler.Compile(Root, kleene: true);
 
     /// <summary>The interpreter in three-valued mode: slower, but it collects what is missing.</summary>
-    internal Val EvalKleene(ProfileFacts facts) => _eval(new Scope(default, facts, true));
+    internal Val EvalKleene(ProfileFacts facts) => _eval(new Scope(default, facts, true, NewBudget()));
 
-    internal Val EvalPlain(ProfileFacts facts) => _eval(new Scope(default, facts, false));
+    internal Val EvalPlain(ProfileFacts facts) => _eval(new Scope(default, facts, false, NewBudget()));
+
+    /// <summary>A budget for one evaluation, only for rules that can be charged (others never read it).</summary>
+    private Budget? NewBudget() => _charged ? new Budget(EvaluationLimits.Default, CancellationToken.None) : null;
 
     private static readonly ThreeValuedResult Met = new(CriterionResult.Met, []);
     private static readonly ThreeValuedResult NotMet = new(CriterionResult.NotMet, []);

@@ -7,7 +7,7 @@ namespace PolicyMatch.Rules;
 /// e.g. <c>$.and[1]['&gt;='][0]</c>. Criteria compiled by <see cref="EligibilityEngine"/> are prefixed
 /// with the criterion, e.g. <c>criteria['in-beijing'].rule.and[0]</c>.
 /// </summary>
-public sealed class JsonLogicException : Exception
+public class JsonLogicException : Exception
 {
     public JsonLogicException(string message, string path, string? op)
         : base(Format(message, path, op))

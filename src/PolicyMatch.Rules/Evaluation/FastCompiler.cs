@@ -37,7 +37,13 @@ internal abstract class Pred
 /// <summary>Compiles parsed nodes in a truth context into <see cref="Pred"/> trees.</summary>
 internal static class FastCompiler
 {
-    public static Pred Compile(Node root, bool kleene) => Truth(root, kleene);
+    /// <summary>
+    /// A rule with a charged operator (a loop, cat, merge: see <see cref="Budget.IsCharged"/>) runs whole in the
+    /// interpreter with one budget per evaluation, so its limits hold across sibling loops; any other rule gets the
+    /// specialised predicates, which never check a budget.
+    /// </summary>
+    public static Pred Compile(Node root, bool kleene) =>
+        Budget.IsCharged(root) ? new BudgetedPred(Interpreter.Instance.Compile(root), kleene) : Truth(root, kleene);
 
     private static Pred Truth(Node node, bool k)
     {
@@ -289,7 +295,14 @@ internal sealed class IfPred(Pred[] args) : Pred
 /// <summary>Any subtree without a specialisation: the interpreter's closure, reduced to its truth.</summary>
 internal sealed class InterpretedPred(Eval eval, bool kleene) : Pred
 {
-    public override int Eval(FastSlot[] s, ProfileFacts f) => Rt.TruthOf(eval(new Scope(default, f, kleene)));
+    public override int Eval(FastSlot[] s, ProfileFacts f) => Rt.TruthOf(eval(new Scope(default, f, kleene, null)));
+}
+
+/// <summary>A whole rule with charged operators, interpreted within the default limits.</summary>
+internal sealed class BudgetedPred(Eval eval, bool kleene) : Pred
+{
+    public override int Eval(FastSlot[] s, ProfileFacts f) =>
+        Rt.TruthOf(eval(new Scope(default, f, kleene, new Budget(EvaluationLimits.Default, CancellationToken.None))));
 }
 
 // ---------------------------------------------------------------------- facts against constants

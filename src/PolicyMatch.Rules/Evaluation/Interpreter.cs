@@ -69,7 +69,7 @@ internal sealed class Interpreter
 
     private Eval CompileFunction(OpNode op)
     {
-        var fn = op.Op.Function!;
+        var fn = op.Op.FunctionFor?.Invoke(op) ?? op.Op.Function!;
         var seesUnknown = op.Op.SeesUnknown;
         var args = CompileAll(op.Args);
         switch (args.Length)
@@ -264,6 +264,7 @@ internal static class SpecialForms
     public static Eval Map(OpNode node, Interpreter c)
     {
         var (data, logic) = (c.Compile(node.Args[0]), c.Compile(node.Args[1]));
+        var cost = Budget.CostOf(node.Args[1]);
         return (in Scope s) =>
         {
             var d = data(s);
@@ -273,9 +274,12 @@ internal static class SpecialForms
             }
 
             var items = d.Arr;
+            var budget = s.Charged;
+            budget.Build(items.Length, node);
             var result = new Val[items.Length];
             for (var i = 0; i < items.Length; i++)
             {
+                budget.Step(cost, node);
                 result[i] = logic(s.Nested(items[i]));
             }
 
@@ -286,6 +290,7 @@ internal static class SpecialForms
     public static Eval Filter(OpNode node, Interpreter c)
     {
         var (data, logic) = (c.Compile(node.Args[0]), c.Compile(node.Args[1]));
+        var cost = Budget.CostOf(node.Args[1]);
         return (in Scope s) =>
         {
             var d = data(s);
@@ -294,15 +299,18 @@ internal static class SpecialForms
                 return d.IsUnknown ? d : Val.Array([]);
             }
 
+            var budget = s.Charged;
             var result = new List<Val>();
             foreach (var item in d.Arr)
             {
+                budget.Step(cost, node);
                 if (Js.Truthy(logic(s.Nested(item))))
                 {
                     result.Add(item);
                 }
             }
 
+            budget.Build(result.Count, node);
             return Val.Array([.. result]);
         };
     }
@@ -312,6 +320,7 @@ internal static class SpecialForms
     {
         var (data, logic) = (c.Compile(node.Args[0]), c.Compile(node.Args[1]));
         var initial = node.Args.Length > 2 ? c.Compile(node.Args[2]) : null;
+        var cost = Budget.CostOf(node.Args[1]);
         return (in Scope s) =>
         {
             var d = data(s);
@@ -326,8 +335,10 @@ internal static class SpecialForms
                 return acc;
             }
 
+            var budget = s.Charged;
             foreach (var item in d.Arr)
             {
+                budget.Step(cost, node);
                 var scope = new Dictionary<string, Val>(2, StringComparer.Ordinal) { ["current"] = item, ["accumulator"] = acc };
                 acc = logic(s.Nested(Val.Object(scope)));
             }
@@ -348,6 +359,7 @@ internal static class SpecialForms
     private static Eval Quantifier(OpNode node, Interpreter c, bool whenEmpty, bool stopWhenTruthy, bool onStop)
     {
         var (data, logic) = (c.Compile(node.Args[0]), c.Compile(node.Args[1]));
+        var cost = Budget.CostOf(node.Args[1]);
         return (in Scope s) =>
         {
             var d = data(s);
@@ -361,8 +373,10 @@ internal static class SpecialForms
                 return Val.Bool(whenEmpty);
             }
 
+            var budget = s.Charged;
             foreach (var item in d.Arr)
             {
+                budget.Step(cost, node);
                 if (Js.Truthy(logic(s.Nested(item))) == stopWhenTruthy)
                 {
                     return Val.Bool(onStop);

@@ -8,15 +8,21 @@ internal delegate Val Eval(in Scope scope);
 /// Three-valued (Kleene) evaluation applies at the top scope only: inside map/filter/reduce/all/none/some
 /// the scope is an array element and evaluation is plain JsonLogic.
 /// </summary>
-internal readonly struct Scope(Val data, ProfileFacts? facts, bool kleene)
+/// Every scope that can reach a charged operator (see <see cref="Budget.IsCharged"/>) carries the evaluation's
+/// budget; the fast path's interpreted subtrees of rules without such operators carry none.
+internal readonly struct Scope(Val data, ProfileFacts? facts, bool kleene, Budget? budget)
 {
     public readonly Val Data = data;
     public readonly ProfileFacts? Facts = facts;
     public readonly bool Kleene = kleene;
+    public readonly Budget? Budget = budget;
 
-    public Scope Nested(in Val data) => new(data, null, false);
+    public Scope Nested(in Val data) => new(data, null, false, Budget);
 
-    public Scope Plain() => new(Data, Facts, false);
+    public Scope Plain() => new(Data, Facts, false, Budget);
+
+    /// <summary>The budget; every entry point that can reach a charged operator supplies one.</summary>
+    public Budget Charged => Budget ?? throw new InvalidOperationException("a charged operator was evaluated without a budget");
 }
 
 /// <summary>A var path resolved at compile time: its segments and, when it starts with a known fact, the fact's slot.</summary>

@@ -73,6 +73,22 @@ public class CatalogImportTests(ImportingPortal portal) : IClassFixture<Importin
     }
 
     [Fact]
+    public async Task A_rule_beyond_the_evaluation_limits_is_refused_naming_the_limit_and_its_path()
+    {
+        var export = JsonNode.Parse(await ExportAsync())!;
+        var measure = export["measures"]!.AsArray()[0]!;
+        var range = "[" + string.Join(",", Enumerable.Range(0, 1000)) + "]";
+        var rule = "{\"+\":[{\"var\":\"accumulator\"},1]}";
+        for (var i = 0; i < 3; i++) rule = "{\"reduce\":[" + range + "," + rule + ",0]}";
+        measure["criteria"]![0]!["rule"] = JsonNode.Parse("{\">\":[" + rule + ",0]}");
+        var response = await ImportAsync(export.ToJsonString());
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(body.Contains("1,000,000 steps"), body);
+        Assert.True(body.Contains("criteria[0].rule[\\u0027\\u003E\\u0027][0].reduce[1].reduce"), body);
+    }
+
+    [Fact]
     public async Task A_file_with_problems_is_rejected_whole_with_each_problem_path_and_nothing_changes()
     {
         await using var db = await portal.Service<IDbConnectionFactory>().OpenAsync();

@@ -73,25 +73,28 @@ public sealed class UserRepository(IDbConnectionFactory connections, TimeProvide
         await db.ExecuteAsync("UPDATE users SET password_hash = @Hash WHERE id = @Id", new { Id = id, Hash = hash });
     }
 
-    public async Task<int> RecentFailuresAsync(string email, DateTimeOffset since, CancellationToken ct = default)
+    /// <summary>
+    /// Counts a sign-in attempt for the email and returns the count in the current window, in one statement:
+    /// the upsert's row lock (PostgreSQL) or the single writer (SQLite) makes parallel attempts count one after
+    /// another, so no more than <see cref="AccountService.MaxFailures"/> passwords are ever checked per window.
+    /// A window starts at the first attempt after the previous one ended; a success deletes the row.
+    /// </summary>
+    public async Task<int> CountAttemptAsync(string email, DateTimeOffset windowStartsAfter, CancellationToken ct = default)
     {
         await using var db = await connections.OpenAsync(ct);
-        return await db.ExecuteScalarAsync<int>(
-            "SELECT COUNT(*) FROM login_failures WHERE email = @Email AND failed_at >= @Since",
-            new { Email = Normalize(email), Since = Stamp.Of(since) });
-    }
-
-    public async Task RecordFailureAsync(string email, CancellationToken ct = default)
-    {
-        await using var db = await connections.OpenAsync(ct);
-        await db.ExecuteAsync(
-            "INSERT INTO login_failures (email, failed_at) VALUES (@Email, @Now)", new { Email = Normalize(email), Now = Stamp.Now(clock) });
+        return await db.ExecuteScalarAsync<int>("""
+            INSERT INTO login_throttle (email, attempts, window_started) VALUES (@Email, 1, @Now)
+            ON CONFLICT (email) DO UPDATE SET
+                attempts = CASE WHEN login_throttle.window_started < @Since THEN 1 ELSE login_throttle.attempts + 1 END,
+                window_started = CASE WHEN login_throttle.window_started < @Since THEN @Now ELSE login_throttle.window_started END
+            RETURNING attempts
+            """, new { Email = Normalize(email), Now = Stamp.Now(clock), Since = Stamp.Of(windowStartsAfter) });
     }
 
     public async Task ClearFailuresAsync(string email, CancellationToken ct = default)
     {
         await using var db = await connections.OpenAsync(ct);
-        await db.ExecuteAsync("DELETE FROM login_failures WHERE email = @Email", new { Email = Normalize(email) });
+        await db.ExecuteAsync("DELETE FROM login_throttle WHERE email = @Email", new { Email = Normalize(email) });
     }
 }
 
@@ -115,21 +118,28 @@ public sealed class AccountService(UserRepository users, TimeProvider clock)
     public static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(15);
     private static readonly PasswordHasher<UserRow> Hasher = new();
 
+    private static readonly UserRow DummyUser = new();
+    private static readonly string DummyHash = Hasher.HashPassword(DummyUser, Guid.NewGuid().ToString());
+
     public static string Hash(string password) => Hasher.HashPassword(new UserRow(), password);
+
+    private static PasswordVerificationResult Fail(PasswordVerificationResult _) => PasswordVerificationResult.Failed;
 
     public async Task<(SignInResult Result, UserRow? User)> CheckPasswordAsync(string email, string password, CancellationToken ct = default)
     {
-        if (await users.RecentFailuresAsync(email, clock.GetUtcNow() - FailureWindow, ct) >= MaxFailures)
+        // Counted before the password is checked (check and record are one statement): the sixth of twenty
+        // parallel guesses sees 6 and is refused without a hash being computed.
+        if (await users.CountAttemptAsync(email, clock.GetUtcNow() - FailureWindow, ct) > MaxFailures)
         {
             return (SignInResult.LockedOut, null);
         }
         var user = await users.FindByEmailAsync(email, ct);
+        // An unknown email costs a hash too, so the answer's timing does not tell which emails are registered.
         var verdict = user is null
-            ? PasswordVerificationResult.Failed
+            ? Fail(Hasher.VerifyHashedPassword(DummyUser, DummyHash, password))
             : Hasher.VerifyHashedPassword(user, user.PasswordHash, password);
         if (verdict == PasswordVerificationResult.Failed)
         {
-            await users.RecordFailureAsync(email, ct);
             return (SignInResult.WrongCredentials, null);
         }
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)

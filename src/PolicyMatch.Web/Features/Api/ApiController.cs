@@ -109,8 +109,8 @@ public sealed class ApiController(
     [HttpGet("measures/{id}")]
     public async Task<IActionResult> Measure(string id, [FromQuery] int? version, CancellationToken ct)
     {
-        var measure = await catalog.GetMeasureAsync(id, version, ct);
-        if (measure is null || measure.Status == "draft")
+        var measure = await catalog.GetPublicMeasureAsync(id, version, ct);
+        if (measure is null)
         {
             return NotFound(new ApiError($"no measure '{id}'" + (version is null ? "" : $" at version {version}"), []));
         }
@@ -163,18 +163,35 @@ public sealed class ApiController(
         var data = body["data"]?.DeepClone();
         try
         {
+            // ct is HttpContext.RequestAborted: the engine checks it per loop element, so a client that goes
+            // away stops the work; the limits bound it anyway (see EvaluationLimits).
             if (mode == "three_valued")
             {
-                var result = rule.ApplyThreeValued(data);
+                var result = rule.ApplyThreeValued(data, EvaluationLimits.Default, ct);
                 return Ok(new { result = ResultName(result.Result), missing_facts = result.MissingFacts });
             }
-            return Ok(new JsonObject { ["result"] = rule.Apply(data)?.DeepClone() });
+            return Ok(new JsonObject { ["result"] = rule.Apply(data, EvaluationLimits.Default, ct)?.DeepClone() });
+        }
+        catch (RuleLimitException e)
+        {
+            return LimitReached(e, "$.rule");
         }
         catch (JsonLogicException e)
         {
             return ApiBody.Bad(e.Message, "$.rule" + (e.Path.StartsWith('$') ? e.Path[1..] : e.Path));
         }
     }
+
+    /// <summary>422: the rule is well formed but needs more than one evaluation may spend; names the limit.</summary>
+    internal static ObjectResult LimitReached(RuleLimitException e, string root) =>
+        new(new
+        {
+            error = e.Reason,
+            limit = e.Limit == RuleLimit.Steps ? "steps" : "value_size",
+            allowed = e.Allowed,
+            problems = new[] { new ApiProblem(root + (e.Path.StartsWith('$') ? e.Path[1..] : e.Path), e.Message) },
+        })
+        { StatusCode = StatusCodes.Status422UnprocessableEntity };
 
     /// <summary>The whole catalog with its rules, as open data; the same format import accepts.</summary>
     [HttpGet("catalog")]

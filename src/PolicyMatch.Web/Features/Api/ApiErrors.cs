@@ -52,6 +52,10 @@ public static class ApiBody
             {
                 return (null, Bad("the body is empty: send a JSON object", "$"));
             }
+            if (StrictJson.Check(buffer.AsSpan(0, length), 64) is { } invalid)
+            {
+                return (null, Bad(invalid.Message, invalid.Path));
+            }
             var node = JsonNode.Parse(buffer.AsSpan(0, length), documentOptions: new JsonDocumentOptions { MaxDepth = 64 });
             return node is JsonObject obj ? (obj, null) : (null, Bad("the body must be a JSON object", "$"));
         }

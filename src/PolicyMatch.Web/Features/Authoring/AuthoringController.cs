@@ -131,6 +131,10 @@ public sealed class AuthoringController(
                 var r = CompiledRule.Compile(rule).ApplyThreeValued(facts);
                 results.Add(new TriedCriterion(i, c.Id ?? "", c.LabelZh ?? "", c.LabelEn ?? "", r.Result, r.MissingFacts, null));
             }
+            catch (RuleLimitException e)
+            {
+                results.Add(new TriedCriterion(i, c.Id ?? "", c.LabelZh ?? "", c.LabelEn ?? "", null, [], Infrastructure.Web.RuleLimits.Describe(e)));
+            }
             catch (JsonLogicException e)
             {
                 results.Add(new TriedCriterion(i, c.Id ?? "", c.LabelZh ?? "", c.LabelEn ?? "", null, [], e.Message));

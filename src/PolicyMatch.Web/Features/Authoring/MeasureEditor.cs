@@ -263,7 +263,12 @@ public static partial class MeasureEditor
         }
         try
         {
-            CompiledRule.Compile(node);
+            if (Infrastructure.Web.RuleLimits.Probe(CompiledRule.Compile(node)) is { } limit)
+            {
+                var at = path + TrimRoot(limit.Path);
+                errors.Add(field, at, $"{Infrastructure.Web.RuleLimits.Describe(limit)}{T("(位置 ", " (at ")}{at}{T(")", ")")}");
+                return null;
+            }
         }
         catch (JsonLogicException e)
         {

@@ -149,6 +149,10 @@ public sealed class CatalogRepository(IDbConnectionFactory connections, TimeProv
                 published_version = CASE WHEN @Publish THEN @Version ELSE published_version END
             WHERE id = @Id
             """, new { measure.Id, Version = version, PlanId = planId, Now = now, Publish = publish }, tx);
+        if (publish)
+        {
+            await MarkVersionPublishedAsync(connection, tx, measure.Id, version, now);
+        }
         return current is null ? UpsertOutcome.Created : UpsertOutcome.NewVersion;
     }
 
@@ -181,6 +185,23 @@ public sealed class CatalogRepository(IDbConnectionFactory connections, TimeProv
     }
 
     /// <summary>A measure at a given version, or at its published (else newest) version.</summary>
+    /// <summary>
+    /// A measure as the public may see it: its published version, or a version asked for by number only if that
+    /// version has been published (a past version stays readable for results that cite it; a draft never is).
+    /// </summary>
+    public async Task<MeasureVersionRow?> GetPublicMeasureAsync(string id, int? version = null, CancellationToken ct = default)
+    {
+        await using var connection = await connections.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<MeasureVersionRow>($"""
+            SELECT {MeasureColumns}
+            FROM measures m
+            JOIN measure_versions v ON v.measure_id = m.id
+                AND v.version = COALESCE(@Version, m.published_version)
+            JOIN plans p ON p.id = m.plan_id
+            WHERE m.id = @Id AND m.status <> 'draft' AND v.published_at IS NOT NULL
+            """, new { Id = id, Version = version });
+    }
+
     public async Task<MeasureVersionRow?> GetMeasureAsync(string id, int? version = null, CancellationToken ct = default)
     {
         await using var connection = await connections.OpenAsync(ct);
@@ -340,9 +361,24 @@ public sealed class CatalogRepository(IDbConnectionFactory connections, TimeProv
     /// Publishes the measure's newest version, only if that is still <paramref name="version"/> (so an
     /// administrator publishes what they previewed, not a draft someone saved a moment later).
     /// </summary>
-    public async Task<bool> PublishVersionAsync(DbConnection connection, DbTransaction tx, string id, long version) =>
-        await connection.ExecuteAsync("""
+    public async Task<bool> PublishVersionAsync(DbConnection connection, DbTransaction tx, string id, long version)
+    {
+        var now = Now();
+        if (await connection.ExecuteAsync("""
             UPDATE measures SET status = 'published', published_version = @Version, updated_at = @Now
             WHERE id = @Id AND current_version = @Version
-            """, new { Id = id, Version = version, Now = Now() }, tx) == 1;
+            """, new { Id = id, Version = version, Now = now }, tx) != 1)
+        {
+            return false;
+        }
+        await MarkVersionPublishedAsync(connection, tx, id, version, now);
+        return true;
+    }
+
+    /// <summary>Records that a version has been public, once: only such versions are shown to the public by number.</summary>
+    private static Task MarkVersionPublishedAsync(DbConnection connection, DbTransaction tx, string id, long version, string now) =>
+        connection.ExecuteAsync("""
+            UPDATE measure_versions SET published_at = @Now
+            WHERE measure_id = @Id AND version = @Version AND published_at IS NULL
+            """, new { Id = id, Version = version, Now = now }, tx);
 }

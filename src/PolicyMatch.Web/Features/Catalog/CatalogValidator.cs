@@ -140,7 +140,10 @@ public static partial class CatalogValidator
             }
             try
             {
-                CompiledRule.Compile(c.Rule);
+                if (Infrastructure.Web.RuleLimits.Probe(CompiledRule.Compile(c.Rule)) is { } limit)
+                {
+                    problems.Add(new CatalogProblem($"{at}.rule{TrimRoot(limit.Path)}", limit.Message));
+                }
             }
             catch (JsonLogicException e)
             {

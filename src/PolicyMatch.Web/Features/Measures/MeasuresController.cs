@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using PolicyMatch.Rules;
+using PolicyMatch.Web.Features.Account;
 using PolicyMatch.Web.Features.Catalog;
 using PolicyMatch.Web.Features.Profiles;
 using PolicyMatch.Web.Features.Search;
@@ -71,8 +72,11 @@ public sealed class MeasuresController(
     [HttpGet("/measures/{id}")]
     public async Task<IActionResult> Show(string id, int? version, [FromQuery] ProfileForm profile, CancellationToken ct)
     {
-        var measure = await catalog.GetMeasureAsync(id, version, ct);
-        if (measure is null || measure.Status == "draft")
+        // Administrators may look at any version (a draft they are writing); everyone else sees published ones only.
+        var measure = User.IsAdmin()
+            ? await catalog.GetMeasureAsync(id, version, ct)
+            : await catalog.GetPublicMeasureAsync(id, version, ct);
+        if (measure is null || (measure.Status == "draft" && !User.IsAdmin()))
         {
             return NotFound();
         }
