@@ -33,11 +33,30 @@ public sealed class AuthoringController(
 
     // ---- the editor ------------------------------------------------------------------------------
 
+    /// <summary>
+    /// A new measure: blank, or (document, clause, sentence) the suggester's draft for that sentence of
+    /// a document's clause, for the administrator to accept, edit or discard condition by condition.
+    /// </summary>
     [HttpGet("new")]
-    public async Task<IActionResult> New(CancellationToken ct)
+    public async Task<IActionResult> New(string? document, string? clause, int? sentence, CancellationToken ct)
     {
         var form = new MeasureForm { Criteria = [new CriterionForm { Builder = new GroupForm { Items = [new NodeForm()] } }] };
-        return await EditorAsync(form, null, new FormErrors(), new ProfileForm(), null, null, ct);
+        string? flash = null;
+        if (document is not null && clause is not null && sentence is { } n)
+        {
+            if (await catalog.GetPlanAsync(document, ct) is not { } plan
+                || (await catalog.GetClausesAsync(plan.Id, ct)).FirstOrDefault(c => c.Ref == clause) is not { } row
+                || Documents.Suggester.ForText(row.Ref, row.Text, plan.Regions) is not { } suggestions || n < 0 || n >= suggestions.Count)
+            {
+                return NotFound();
+            }
+            var clauses = await catalog.GetClausesAsync(plan.Id, ct);
+            form = SuggestedDraft.Form(plan, row, suggestions[n], await catalog.GetAllMeasureIdsAsync(ct),
+                Documents.Suggester.DocumentWindows(clauses.Select(c => (c.Ref, c.Text))));
+            flash = T("以下内容由系统根据所选句子建议,请核对每项条件(备注中注明了出处),修改或删除后保存为草稿。",
+                "Suggested from the chosen sentence: check each condition (the notes say where each came from), edit or remove it, then save as a draft.");
+        }
+        return await EditorAsync(form, null, new FormErrors(), new ProfileForm(), null, flash, ct);
     }
 
     [HttpPost("new")]
