@@ -181,7 +181,7 @@ public class DocumentPageTests(Portal portal) : IClassFixture<Portal>
         var state = (await Catalog.GetMeasureStateAsync(measureId))!;
         var publish = await admin.PostFormAsync($"/admin/measures/{measureId}/preview", $"/admin/measures/{measureId}/publish", [new("version", state.CurrentVersion.ToString())]);
         var refused = await AdminForms.ParseAsync(publish, HttpStatusCode.UnprocessableEntity);
-        Assert.Contains("source.quote", refused.Body!.TextContent);
+        Assert.Contains("引用原文", refused.QuerySelector(".error-summary li a")!.TextContent);
         Assert.Equal("draft", (await Catalog.GetMeasureStateAsync(measureId))!.Status);
     }
 

@@ -72,10 +72,12 @@ public sealed class AuthoringController(
         }
         var row = (await catalog.GetMeasureAsync(id, (int)state.CurrentVersion, ct))!;
         var form = MeasureEditor.FromDocument(row.ToDocument(), row.PlanId, state.CurrentVersion);
+        // An incomplete draft shows what it still lacks next to each field, until it is complete.
+        var (_, pending) = await authoring.ValidateAsync(form, ct);
         var flash = saved is { } v ? T($"已保存为草稿(第 {v} 版)。公开的版本不变,发布后才生效。", $"Saved as a draft (version {v}). The public version is unchanged until you publish.")
             : unchanged ? T("没有改动,未保存新版本。", "Nothing changed, so no new version was saved.")
             : null;
-        return await EditorAsync(form, state, new FormErrors(), new ProfileForm(), null, flash, ct);
+        return await EditorAsync(form, state, pending, new ProfileForm(), null, flash, ct, incomplete: pending.Count > 0);
     }
 
     [HttpPost("{id}/edit")]
@@ -159,12 +161,12 @@ public sealed class AuthoringController(
     }
 
     private async Task<IActionResult> EditorAsync(MeasureForm form, MeasureState? state, FormErrors errors, ProfileForm sample,
-        TryResult? tried, string? flash, CancellationToken ct, ProfileFormView? sampleView = null)
+        TryResult? tried, string? flash, CancellationToken ct, ProfileFormView? sampleView = null, bool incomplete = false)
     {
         var plans = await catalog.GetPlansAsync(ct);
         var clauses = plans.Any(p => p.Id == form.Plan) ? await catalog.GetClausesAsync(form.Plan!, ct) : [];
         return View("Edit", new EditView(form, state is null, state, errors, plans, clauses,
-            sampleView ?? new ProfileFormView(sample, new Dictionary<string, string>()), Today.ToString("yyyy-MM-dd"), tried, flash));
+            sampleView ?? new ProfileFormView(sample, new Dictionary<string, string>()), Today.ToString("yyyy-MM-dd"), tried, flash, incomplete));
     }
 
     // ---- impact preview, publish, retire -------------------------------------------------------
