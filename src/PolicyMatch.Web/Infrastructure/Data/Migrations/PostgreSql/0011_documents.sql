@@ -19,3 +19,13 @@ CREATE TABLE plan_versions (
     created_by    TEXT NOT NULL,               -- the administrator's email, as measure_versions.created_by
     PRIMARY KEY (plan_id, version)
 );
+
+-- The regions a notice is for (issue 12): its recipients are the companies eligible for its measures
+-- *in these regions*, so a Changping notice linked to a Tongzhou measure does not reach Tongzhou.
+-- Keyed by the notice's id, which a scheduled notice keeps when it is published (notice_schedules →
+-- notices), so one row serves both; no foreign key for that reason. No rows: no restriction.
+CREATE TABLE notice_regions (
+    notice_id  TEXT NOT NULL,
+    region     TEXT NOT NULL,
+    PRIMARY KEY (notice_id, region)
+);
