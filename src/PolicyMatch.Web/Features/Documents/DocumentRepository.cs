@@ -24,7 +24,17 @@ public sealed record PlanVersionRow
 }
 
 /// <summary>A measure version whose quote is no longer in the text of the clause it cites.</summary>
-public sealed record LostQuote(string MeasureId, long Version, string Status, string Title, string ClauseRef, string Quote);
+/// <remarks>Init properties, not a positional record: Dapper matches a constructor by exact column types,
+/// and an INTEGER is Int64 on SQLite but Int32 on PostgreSQL.</remarks>
+public sealed record LostQuote
+{
+    public string MeasureId { get; init; } = "";
+    public long Version { get; init; }
+    public string Status { get; init; } = "";
+    public string Title { get; init; } = "";
+    public string ClauseRef { get; init; } = "";
+    public string Quote { get; init; } = "";
+}
 
 /// <summary>
 /// Policy documents added by administrators: stored as plans (metadata, cleaned text, clauses from
