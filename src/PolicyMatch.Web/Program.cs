@@ -12,6 +12,7 @@ using PolicyMatch.Web.Features.Account;
 using PolicyMatch.Web.Features.Authoring;
 using PolicyMatch.Web.Features.Catalog;
 using PolicyMatch.Web.Features.Companies;
+using PolicyMatch.Web.Features.Documents;
 using PolicyMatch.Web.Features.Incubators;
 using PolicyMatch.Web.Features.Matching;
 using PolicyMatch.Web.Features.Notices;
@@ -107,6 +108,7 @@ services.AddSingleton<CatalogImporter>();
 services.AddSingleton<MatchService>();
 services.AddSingleton<NoticeLinks>();
 services.AddRematchFeature();
+services.AddDocumentsFeature();
 services.AddSingleton<PolicyMatch.Web.Features.Home.HomePage>();
 services.AddSingleton(sp => Industries.Load(Path.Combine(
     sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SeedOptions>>().Value.Directory, "reference", "gbt4754-2017-industries.tsv")));

@@ -24,7 +24,6 @@ public class AuthoringFlowTests(BrowserPortal portal) : IClassFixture<BrowserPor
         await companies.CreateAsync(new JsonObject { ["name"] = "海淀浏览器测试科技有限公司", ["uscc"] = "BROWSER00000000001", ["district"] = "海淀区", ["hightech_certificate"] = certificate.DeepClone() }, null);
         await companies.CreateAsync(new JsonObject { ["name"] = "昌平浏览器测试科技有限公司", ["uscc"] = "BROWSER00000000002", ["district"] = "昌平区", ["hightech_certificate"] = certificate.DeepClone() }, null);
         var source = (await portal.Services.GetRequiredService<CatalogRepository>().GetMeasureAsync("hd-embryo-enterprise-program"))!;
-        var id = $"hd-browser-{Guid.NewGuid():N}"[..19];
         const string title = "海淀高新技术企业测试补贴";
 
         var page = await portal.Browser.NewPageAsync(new BrowserNewPageOptions { Locale = "zh-CN" });
@@ -36,7 +35,7 @@ public class AuthoringFlowTests(BrowserPortal portal) : IClassFixture<BrowserPor
 
         await page.GetByRole(AriaRole.Link, new() { Name = "+ 新建措施" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "新建措施" })).ToBeVisibleAsync();
-        await page.GetByLabel("编号(英文,创建后不可修改)").FillAsync(id);
+        // No id to type: the portal generates it.
         await page.GetByLabel("政策文件").SelectOptionAsync(source.PlanId);
         await page.GetByLabel("标题", new() { Exact = true }).FillAsync(title);
         await page.GetByLabel("摘要").FillAsync("对海淀区的高新技术企业给予支持(测试)。");
@@ -48,7 +47,6 @@ public class AuthoringFlowTests(BrowserPortal portal) : IClassFixture<BrowserPor
 
         // The criterion, with the builder: 注册区 等于 海淀区, then a second condition added with its button.
         var criterion = page.Locator("#criterion-0");
-        await criterion.GetByLabel("条件编号").FillAsync("hightech-in-haidian");
         await criterion.GetByLabel("中文说明").FillAsync("海淀区的高新技术企业");
         await criterion.GetByLabel("英文说明").FillAsync("A high-tech enterprise in Haidian");
         await criterion.Locator("select[name='m.Criteria[0].Builder.Items[0].Fact']").SelectOptionAsync("district");

@@ -179,8 +179,6 @@ public class AuthoringPageTests(Portal portal) : IClassFixture<Portal>
 
     public static TheoryData<string, (string Name, string Value)[], string, string> InvalidInputs() => new()
     {
-        { "quote not in the clause", [("m.Quote", "这句话并不在原文里。")], "m.Quote", "引文必须逐字出现在条款" },
-        { "unknown clause", [("m.Clause", "九(九)9")], "m.Clause", "政策文件中没有这个条款" },
         { "malformed raw JSON", [("m.Criteria[0].Mode", "raw"), ("m.Criteria[0].Raw", "{\"==\": [{\"var\": \"district\"},\n  \"海淀区\",, ]}")], "m.Criteria[0].Raw", "第 2 行" },
         { "unknown operator", [("m.Criteria[0].Mode", "raw"), ("m.Criteria[0].Raw", """{"or": [{"frobnicate": [1]}, true]}""")], "m.Criteria[0].Raw", "frobnicate" },
         { "a builder value of the wrong type", [("m.Criteria[0].Builder.Items[1].Value", "五十")], "m.Criteria[0].Builder.Items[1].Value", "整数" },
@@ -202,7 +200,9 @@ public class AuthoringPageTests(Portal portal) : IClassFixture<Portal>
         var error = page.QuerySelector($"#err-{Features.Authoring.FormErrors.IdOf(field)[2..]}");
         Assert.True(error is not null, $"{scenario}: no message at {field}; summary: {page.QuerySelector(".error-summary")?.TextContent}");
         Assert.Contains(message, error!.TextContent);
-        Assert.Contains("$.", error.QuerySelector("code.path")!.TextContent);
+        Assert.StartsWith("$.", error.GetAttribute("data-path"));
+        Assert.DoesNotContain("$.", error.TextContent); // the field is named in words, not as a JSON path
+        Assert.False(string.IsNullOrWhiteSpace(error.QuerySelector(".field-name")!.TextContent));
         Assert.NotNull(page.QuerySelector($".error-summary a[href='#{Features.Authoring.FormErrors.IdOf(field)}']"));
         // What was typed comes back.
         foreach (var (name, value) in changes.Where(c => c.Name != "m.Criteria[0].Mode"))
@@ -231,7 +231,38 @@ public class AuthoringPageTests(Portal portal) : IClassFixture<Portal>
         var page = await AdminForms.ParseAsync(await admin.SaveAsync("/admin/measures/new", "/admin/measures/new", fields), HttpStatusCode.UnprocessableEntity);
         var error = page.QuerySelector("#err-m-Criteria-0-Raw")!;
         Assert.Contains("“frobnicate”", error.TextContent);
-        Assert.Equal("$.criteria[0].rule.or[0].frobnicate", error.QuerySelector("code.path")!.TextContent);
+        Assert.Equal("$.criteria[0].rule.or[0].frobnicate", error.GetAttribute("data-path"));
+        Assert.Equal("条件 1 JsonLogic", error.QuerySelector(".field-name")!.TextContent);
+    }
+
+    [Theory]
+    [InlineData("m.Quote", "这句话并不在原文里。", "引用原文", "引文必须逐字出现在条款")]
+    [InlineData("m.Clause", "九(九)9", "条款", "政策文件中没有这个条款")]
+    [InlineData("m.Title", "", "标题", "请填写标题")]
+    public async Task An_incomplete_draft_is_saved_shows_what_it_lacks_in_chinese_and_cannot_be_published(string name, string value, string label, string message)
+    {
+        using var admin = await portal.AdminAsync();
+        // No id typed, no English labels: the portal generates the ids, English is optional.
+        var fields = (await AdminForms.NewMeasureAsync(portal, "", "未完成的草稿")).With((name, value), ("m.Criteria[0].Id", ""), ("m.Criteria[0].LabelEn", ""), ("m.TitleEn", ""));
+        var response = await admin.SaveAsync("/admin/measures/new", "/admin/measures/new", fields);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var id = response.Headers.Location!.OriginalString.Split('/')[3];
+        Assert.Matches("^p003-\\d+$", id);
+        var stored = (await Catalog.GetMeasureAsync(id, 1))!;
+        Assert.Equal("c1", stored.ToDocument().Criteria.Single().Id);
+
+        var page = await admin.PageAsync($"/admin/measures/{id}/edit?saved=1");
+        Assert.Contains("发布前还需补全", page.QuerySelector(".error-summary")!.TextContent);
+        var error = page.QuerySelector($"#err-{Features.Authoring.FormErrors.IdOf(name)[2..]}")!;
+        Assert.Equal(label, error.QuerySelector(".field-name")!.TextContent);
+        Assert.Contains(message, error.TextContent);
+
+        var publish = await admin.PostFormAsync($"/admin/measures/{id}/preview", $"/admin/measures/{id}/publish", [new("version", "1")]);
+        var refused = await AdminForms.ParseAsync(publish, HttpStatusCode.UnprocessableEntity);
+        var problem = refused.QuerySelector(".error-summary li")!;
+        Assert.Equal(label, problem.QuerySelector("a")!.TextContent);
+        Assert.DoesNotContain("$.", problem.TextContent);
+        Assert.Equal("draft", (await Catalog.GetMeasureStateAsync(id))!.Status);
     }
 
     [Fact]

@@ -33,11 +33,30 @@ public sealed class AuthoringController(
 
     // ---- the editor ------------------------------------------------------------------------------
 
+    /// <summary>
+    /// A new measure: blank, or (document, clause, sentence) the suggester's draft for that sentence of
+    /// a document's clause, for the administrator to accept, edit or discard condition by condition.
+    /// </summary>
     [HttpGet("new")]
-    public async Task<IActionResult> New(CancellationToken ct)
+    public async Task<IActionResult> New(string? document, string? clause, int? sentence, CancellationToken ct)
     {
         var form = new MeasureForm { Criteria = [new CriterionForm { Builder = new GroupForm { Items = [new NodeForm()] } }] };
-        return await EditorAsync(form, null, new FormErrors(), new ProfileForm(), null, null, ct);
+        string? flash = null;
+        if (document is not null && clause is not null && sentence is { } n)
+        {
+            if (await catalog.GetPlanAsync(document, ct) is not { } plan
+                || (await catalog.GetClausesAsync(plan.Id, ct)).FirstOrDefault(c => c.Ref == clause) is not { } row
+                || Documents.Suggester.ForText(row.Ref, row.Text, plan.Regions) is not { } suggestions || n < 0 || n >= suggestions.Count)
+            {
+                return NotFound();
+            }
+            var clauses = await catalog.GetClausesAsync(plan.Id, ct);
+            form = SuggestedDraft.Form(plan, row, suggestions[n], await catalog.GetAllMeasureIdsAsync(ct),
+                Documents.Suggester.DocumentWindows(clauses.Select(c => (c.Ref, c.Text))));
+            flash = T("以下内容由系统根据所选句子建议,请核对每项条件(备注中注明了出处),修改或删除后保存为草稿。",
+                "Suggested from the chosen sentence: check each condition (the notes say where each came from), edit or remove it, then save as a draft.");
+        }
+        return await EditorAsync(form, null, new FormErrors(), new ProfileForm(), null, flash, ct);
     }
 
     [HttpPost("new")]
@@ -53,10 +72,12 @@ public sealed class AuthoringController(
         }
         var row = (await catalog.GetMeasureAsync(id, (int)state.CurrentVersion, ct))!;
         var form = MeasureEditor.FromDocument(row.ToDocument(), row.PlanId, state.CurrentVersion);
+        // An incomplete draft shows what it still lacks next to each field, until it is complete.
+        var (_, pending) = await authoring.ValidateAsync(form, ct);
         var flash = saved is { } v ? T($"已保存为草稿(第 {v} 版)。公开的版本不变,发布后才生效。", $"Saved as a draft (version {v}). The public version is unchanged until you publish.")
             : unchanged ? T("没有改动,未保存新版本。", "Nothing changed, so no new version was saved.")
             : null;
-        return await EditorAsync(form, state, new FormErrors(), new ProfileForm(), null, flash, ct);
+        return await EditorAsync(form, state, pending, new ProfileForm(), null, flash, ct, incomplete: pending.Count > 0);
     }
 
     [HttpPost("{id}/edit")]
@@ -144,12 +165,12 @@ public sealed class AuthoringController(
     }
 
     private async Task<IActionResult> EditorAsync(MeasureForm form, MeasureState? state, FormErrors errors, ProfileForm sample,
-        TryResult? tried, string? flash, CancellationToken ct, ProfileFormView? sampleView = null)
+        TryResult? tried, string? flash, CancellationToken ct, ProfileFormView? sampleView = null, bool incomplete = false)
     {
         var plans = await catalog.GetPlansAsync(ct);
         var clauses = plans.Any(p => p.Id == form.Plan) ? await catalog.GetClausesAsync(form.Plan!, ct) : [];
         return View("Edit", new EditView(form, state is null, state, errors, plans, clauses,
-            sampleView ?? new ProfileFormView(sample, new Dictionary<string, string>()), Today.ToString("yyyy-MM-dd"), tried, flash));
+            sampleView ?? new ProfileFormView(sample, new Dictionary<string, string>()), Today.ToString("yyyy-MM-dd"), tried, flash, incomplete));
     }
 
     // ---- impact preview, publish, retire -------------------------------------------------------

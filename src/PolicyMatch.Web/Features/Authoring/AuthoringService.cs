@@ -12,7 +12,8 @@ namespace PolicyMatch.Web.Features.Authoring;
 /// <summary>Who is acting: the audit log's user and the author recorded on a version (the user's email).</summary>
 public sealed record Actor(long UserId, string Email);
 
-public sealed record SaveResult(FormErrors Errors, UpsertOutcome Outcome, long Version)
+/// <param name="Incomplete">what the saved draft still lacks before it can be published (saved anyway)</param>
+public sealed record SaveResult(FormErrors Errors, UpsertOutcome Outcome, long Version, FormErrors? Incomplete = null)
 {
     public bool Succeeded => Errors.Count == 0;
 }
@@ -65,7 +66,18 @@ public sealed class AuthoringService(
     /// </summary>
     public async Task<SaveResult> SaveDraftAsync(MeasureForm form, bool isNew, Actor actor, CancellationToken ct)
     {
+        if (isNew && string.IsNullOrWhiteSpace(form.Id) && !string.IsNullOrWhiteSpace(form.Plan))
+        {
+            // Administrators never type an id: a new measure gets "p{plan}-{n}", the first n not taken.
+            form.Id = SuggestedDraft.NewId(form.Plan.Trim(), await catalog.GetAllMeasureIdsAsync(ct));
+        }
         var (document, errors) = await ValidateAsync(form, ct);
+        // A draft may be incomplete (no title yet, a quote to fix): it is saved, and publishing checks it.
+        FormErrors? incomplete = null;
+        if (errors.Count > 0 && MeasureEditor.OnlyIncomplete(errors))
+        {
+            (incomplete, errors) = (errors, new FormErrors());
+        }
         if (errors.Count > 0)
         {
             return new SaveResult(errors, UpsertOutcome.Unchanged, 0);
@@ -100,7 +112,7 @@ public sealed class AuthoringService(
         }
         await audit.WriteAsync(connection, tx, actor.UserId, isNew ? Actions.Created : Actions.DraftSaved, Entity, document.Id, details);
         await tx.CommitAsync(ct);
-        return new SaveResult(errors, outcome, saved.CurrentVersion);
+        return new SaveResult(errors, outcome, saved.CurrentVersion, incomplete);
     }
 
     /// <summary>

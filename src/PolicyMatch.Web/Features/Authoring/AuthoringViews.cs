@@ -16,7 +16,8 @@ public sealed record EditView(
     ProfileFormView Sample,
     string Today,
     TryResult? Tried,
-    string? Flash)
+    string? Flash,
+    bool Incomplete = false)
 {
     public string Action => IsNew ? "/admin/measures/new" : $"/admin/measures/{Form.Id}/edit";
 
@@ -59,12 +60,16 @@ public static class AuthoringHtml
         {
             return Microsoft.AspNetCore.Html.HtmlString.Empty;
         }
+        // The message names the field in the user's language; the catalog path stays in data-path for
+        // people reading the JSON (and the tests), not in the text an administrator reads.
         return new Microsoft.AspNetCore.Html.HtmlContentBuilder()
-            .AppendHtml($"<span class=\"field-error\" id=\"err-{FormErrors.IdOf(field)[2..]}\" role=\"alert\">")
-            .Append(e.Message)
-            .AppendHtml(" <code class=\"path\">")
+            .AppendHtml($"<span class=\"field-error\" id=\"err-{FormErrors.IdOf(field)[2..]}\" role=\"alert\" data-path=\"")
             .Append(e.Path)
-            .AppendHtml("</code></span>");
+            .AppendHtml("\"><strong class=\"field-name\">")
+            .Append(MeasureEditor.FieldLabel(field))
+            .AppendHtml("</strong>:")
+            .Append(e.Message)
+            .AppendHtml("</span>");
     }
 
     public static string Invalid(FormErrors errors, string field) => errors.Has(field) ? "invalid" : "";

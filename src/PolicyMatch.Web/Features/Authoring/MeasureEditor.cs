@@ -273,9 +273,13 @@ public static partial class MeasureEditor
         catch (JsonLogicException e)
         {
             var at = path + TrimRoot(e.Path);
+            // The message says where in the JSON the administrator typed (or[0].frobnicate), not the
+            // catalog's path ($.criteria[0].rule…), which stays in the error's data-path.
+            var inRule = TrimRoot(e.Path).TrimStart('.');
+            var where = inRule.Length == 0 ? T("规则最外层", "the rule itself") : inRule;
             errors.Add(field, at, e.Operator is { } op
-                ? T($"运算符 “{op}” 有误:{e.Reason}(位置 {at})", $"Operator '{op}': {e.Reason} (at {at})")
-                : T($"规则有误:{e.Reason}(位置 {at})", $"The rule is not valid: {e.Reason} (at {at})"));
+                ? T($"运算符 “{op}” 有误:{e.Reason}(位置 {where})", $"Operator '{op}': {e.Reason} (at {where})")
+                : T($"规则有误:{e.Reason}(位置 {where})", $"The rule is not valid: {e.Reason} (at {where})"));
             return null;
         }
         return node;
@@ -307,8 +311,9 @@ public static partial class MeasureEditor
     public static (MeasureDocument Document, FormErrors Errors) Validate(MeasureForm f, Func<string, IReadOnlyList<Clause>?> clausesOf)
     {
         var errors = new FormErrors();
+        GenerateCriterionIds(f);
         var document = ToDocument(f, errors);
-        if (string.IsNullOrWhiteSpace(f.Id)) errors.Add(Fields.Measure(nameof(f.Id)), "$.id", T("请填写编号,如 hd-new-measure", "Enter the id, e.g. hd-new-measure"));
+        if (string.IsNullOrWhiteSpace(f.Id)) errors.Add(Fields.Measure(nameof(f.Id)), "$.id", T("缺少编号(应由系统生成)", "The id is missing (the portal generates it)"));
         if (string.IsNullOrWhiteSpace(f.Title)) errors.Add(Fields.Measure(nameof(f.Title)), "$.title", T("请填写标题", "Enter the title"));
         if (string.IsNullOrWhiteSpace(f.Summary)) errors.Add(Fields.Measure(nameof(f.Summary)), "$.summary", T("请填写摘要", "Enter the summary"));
         if (string.IsNullOrWhiteSpace(f.Clause)) errors.Add(Fields.Measure(nameof(f.Clause)), "$.source.clause", T("请填写条款编号,如 二(一)3", "Enter the clause, e.g. 二(一)3"));
@@ -316,10 +321,8 @@ public static partial class MeasureEditor
         for (var i = 0; i < f.Criteria.Count; i++)
         {
             var c = f.Criteria[i];
-            if (string.IsNullOrWhiteSpace(c.Id)) errors.Add(Fields.Criterion(i) + ".Id", $"$.criteria[{i}].id", T("请填写条件编号,如 in-haidian", "Enter the criterion's id, e.g. in-haidian"));
-            else if (!CriterionSlug().IsMatch(c.Id.Trim())) errors.Add(Fields.Criterion(i) + ".Id", $"$.criteria[{i}].id", T("条件编号只能由小写英文字母、数字和连字符组成,如 in-haidian", "Use lowercase letters, digits and hyphens, e.g. in-haidian"));
+            if (!CriterionSlug().IsMatch((c.Id ?? "").Trim())) errors.Add(Fields.Criterion(i) + ".Id", $"$.criteria[{i}].id", T("条件编号只能由小写英文字母、数字和连字符组成,如 in-haidian", "Use lowercase letters, digits and hyphens, e.g. in-haidian"));
             if (string.IsNullOrWhiteSpace(c.LabelZh)) errors.Add(Fields.Criterion(i) + ".LabelZh", $"$.criteria[{i}].label_zh", T("请填写中文说明", "Enter the Chinese label"));
-            if (string.IsNullOrWhiteSpace(c.LabelEn)) errors.Add(Fields.Criterion(i) + ".LabelEn", $"$.criteria[{i}].label_en", T("请填写英文说明", "Enter the English label"));
         }
         // A criterion whose rule could not be read was reported above; the catalog check would only add "is required".
         var checkable = document with { Criteria = document.Criteria.Select(c => c with { Rule = c.Rule ?? JsonValue.Create(true) }).ToList() };
@@ -328,6 +331,80 @@ public static partial class MeasureEditor
             errors.Add(FieldOf(problem.Path, f), problem.Path, Translate(problem));
         }
         return (document, errors);
+    }
+
+    /// <summary>
+    /// Criterion ids are generated, never typed: c1, c2 … (the first free number), so a measure's
+    /// criteria keep their ids across versions and a new one never clashes.
+    /// </summary>
+    public static void GenerateCriterionIds(MeasureForm f)
+    {
+        var taken = f.Criteria.Select(c => (c.Id ?? "").Trim()).Where(id => id.Length > 0).ToHashSet(StringComparer.Ordinal);
+        var n = 1;
+        foreach (var c in f.Criteria.Where(c => string.IsNullOrWhiteSpace(c.Id)))
+        {
+            while (taken.Contains($"c{n}"))
+            {
+                n++;
+            }
+            c.Id = $"c{n}";
+            taken.Add(c.Id);
+        }
+    }
+
+    /// <summary>
+    /// Problems that only make a draft incomplete (a title, the quote, a label not yet written; a quote
+    /// no longer in the clause): a draft is saved with them and publishing refuses it. Anything else
+    /// (a malformed date, rule or id) cannot be stored and blocks saving.
+    /// </summary>
+    public static bool OnlyIncomplete(FormErrors errors) =>
+        errors.All.All(e => e.Field is "m.Title" or "m.Summary" or "m.Clause" or "m.Quote" || e.Field.EndsWith(".LabelZh", StringComparison.Ordinal));
+
+    /// <summary>A form field's name as the page shows it, in the user's language: what a message is about.</summary>
+    public static string FieldLabel(string field)
+    {
+        var c = CriterionField().Match(field);
+        if (c.Success)
+        {
+            var n = int.Parse(c.Groups[1].Value, CultureInfo.InvariantCulture) + 1;
+            var rest = c.Groups[2].Value;
+            var part = rest switch
+            {
+                "Id" => T("编号", "id"),
+                "LabelZh" => T("中文说明", "Chinese label"),
+                "LabelEn" => T("英文说明", "English label"),
+                "Raw" => "JsonLogic",
+                "" => "",
+                _ when rest.EndsWith(".Value", StringComparison.Ordinal) => T("的取值", " value"),
+                _ when rest.EndsWith(".Operator", StringComparison.Ordinal) => T("的运算符", " operator"),
+                _ when rest.EndsWith(".Fact", StringComparison.Ordinal) => T("的企业信息", " fact"),
+                _ => T("的规则", " rule"),
+            };
+            return T($"条件 {n} {part}", $"Criterion {n} {part}").Trim();
+        }
+        var property = field.StartsWith(MeasureForm.Prefix + ".", StringComparison.Ordinal) ? field[(MeasureForm.Prefix.Length + 1)..] : field;
+        return property switch
+        {
+            "Id" => T("编号", "Id"),
+            "Plan" => T("政策文件", "Plan"),
+            "Title" => T("标题", "Title"),
+            "TitleEn" => T("英文标题", "English title"),
+            "Summary" => T("摘要", "Summary"),
+            "Kind" => T("支持方式", "Kind of support"),
+            "Amount" => T("金额", "Amount"),
+            "Departments" => T("责任单位", "Departments"),
+            "Regions" => T("适用地区", "Regions"),
+            "FocusAreas" => T("重点领域", "Focus areas"),
+            "PeriodFrom" => T("有效期开始", "Period from"),
+            "PeriodTo" => T("有效期截止", "Period to"),
+            "WindowOpens" => T("申报开始日期", "Window opens"),
+            "WindowCloses" => T("申报截止日期", "Window closes"),
+            "Clause" => T("条款", "Clause"),
+            "Quote" => T("引用原文", "Quote"),
+            "Notes" => T("备注", "Notes"),
+            "Criteria" => T("申请条件", "Criteria"),
+            _ => T("措施", "Measure"),
+        };
     }
 
     [GeneratedRegex(@"^\$\.criteria\[(\d+)\](?:\.(id|label_zh|label_en|rule))?")]
@@ -400,7 +477,7 @@ public static partial class MeasureEditor
     }
 
     /// <summary>The catalog validator speaks English (it also checks seed files); the form speaks the user's language.</summary>
-    private static string Translate(CatalogProblem p)
+    public static string Translate(CatalogProblem p)
     {
         var m = p.Message;
         if (English) return m;

@@ -123,6 +123,10 @@ public sealed record NoticeDocument
     public ApplicationWindow? Window { get; init; }
     public required string Body { get; init; }
     public required IReadOnlyList<string> Measures { get; init; }
+
+    /// <summary>Where the notice is for: its recipients are eligible companies in these regions (issue 12).</summary>
+    public IReadOnlyList<string>? Regions { get; init; }
+
     public NoticeSource? Source { get; init; }
     public string? Notes { get; init; }
 }

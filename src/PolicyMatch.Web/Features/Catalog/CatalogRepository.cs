@@ -271,6 +271,10 @@ public sealed class CatalogRepository(IDbConnectionFactory connections, TimeProv
         await connection.ExecuteAsync(
             "INSERT INTO notice_measures (notice_id, measure_id) VALUES (@NoticeId, @MeasureId)",
             notice.Measures.Distinct().Select(m => new { NoticeId = notice.Id, MeasureId = m }), tx);
+        await connection.ExecuteAsync("DELETE FROM notice_regions WHERE notice_id = @Id", new { notice.Id }, tx);
+        await connection.ExecuteAsync(
+            "INSERT INTO notice_regions (notice_id, region) VALUES (@NoticeId, @Region)",
+            (notice.Regions ?? []).Distinct().Select(r => new { NoticeId = notice.Id, Region = r }), tx);
     }
 
     public async Task<IReadOnlyList<NoticeRow>> GetNoticesAsync(CancellationToken ct = default)

@@ -69,7 +69,8 @@ public sealed record MeasureVersionRow
 
     public IReadOnlyList<Criterion> Criteria() =>
         (JsonSerializer.Deserialize<List<CriterionDocument>>(CriteriaJson, CatalogJson.Options) ?? [])
-            .Select(c => new Criterion(c.Id, c.LabelZh, c.LabelEn, c.Rule ?? JsonValue.Create(true)))
+            // An English label is optional: without one, English pages show the Chinese label.
+            .Select(c => new Criterion(c.Id, c.LabelZh, string.IsNullOrWhiteSpace(c.LabelEn) ? c.LabelZh : c.LabelEn, c.Rule ?? JsonValue.Create(true)))
             .ToList();
 
     public MeasureRuleSet RuleSet() => new(MeasureId, (int)Version, Criteria());

@@ -132,7 +132,7 @@ public static partial class CatalogValidator
             if (string.IsNullOrWhiteSpace(c.Id) || !Slug().IsMatch(c.Id)) problems.Add(new CatalogProblem($"{at}.id", $"'{c.Id}' is not a valid id"));
             else if (!seen.Add(c.Id)) problems.Add(new CatalogProblem($"{at}.id", $"'{c.Id}' is used twice in this measure"));
             if (string.IsNullOrWhiteSpace(c.LabelZh)) problems.Add(new CatalogProblem($"{at}.label_zh", "is required"));
-            if (string.IsNullOrWhiteSpace(c.LabelEn)) problems.Add(new CatalogProblem($"{at}.label_en", "is required"));
+            // English labels are optional (issue 12: authoring in Chinese); pages fall back to the Chinese one.
             if (c.Rule is null)
             {
                 problems.Add(new CatalogProblem($"{at}.rule", "is required"));

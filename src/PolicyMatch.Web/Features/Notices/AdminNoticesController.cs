@@ -62,7 +62,7 @@ public sealed class AdminNoticesController(
         if (form.Intent != "schedule")
         {
             var asOf = BeijingTime.DateOf(notice.SendAt);
-            var preview = new RecipientPreview(asOf, await recipients.ForMeasuresAsync(notice.Measures, notice.Kind, asOf, ct));
+            var preview = new RecipientPreview(asOf, await recipients.ForMeasuresAsync(notice.Measures, notice.Kind, asOf, notice.Regions, ct));
             return View(Views + "AdminEdit.cshtml", new NoticeEditView(form, await PublishedAsync(ct), preview, BeijingTime.Today(clock)));
         }
         var id = await schedules.CreateAsync(notice, User.Id(), ct);
@@ -81,7 +81,7 @@ public sealed class AdminNoticesController(
             if (s.Status == "scheduled")
             {
                 var asOf = BeijingTime.DateOf(s.SendAtInstant);
-                preview = new RecipientPreview(asOf, await recipients.ForMeasuresAsync(measures.Select(m => m.Id).ToList(), s.Kind, asOf, ct));
+                preview = new RecipientPreview(asOf, await recipients.ForNoticeAsync(s.Id, measures.Select(m => m.Id).ToList(), s.Kind, asOf, ct));
             }
             return View(Views + "AdminShow.cshtml", new NoticeDetailView(s.Id, s.Kind, s.Title, s.Body, s.Status, s.SendAt,
                 null, s.WindowOpens, s.WindowCloses, s.CreatedByName, measures, preview, progress));

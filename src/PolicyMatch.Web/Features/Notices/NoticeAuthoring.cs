@@ -24,6 +24,9 @@ public sealed class NoticeForm
 
     public string? MeasureIds { get; set; }
 
+    /// <summary>Where the notice is for (区、园区 or 北京市), separated by 、; blank: the regions of its measures.</summary>
+    public string? Regions { get; set; }
+
     public string? WindowOpens { get; set; }
 
     public string? WindowCloses { get; set; }
@@ -80,6 +83,24 @@ public sealed class NoticeAuthoring(CatalogCache catalog, CatalogRepository repo
             }
         }
 
+        // The regions: as typed, else those of the linked measures (a notice about Changping measures is
+        // for Changping). Recipients are eligible companies in these regions only.
+        var regions = (form.Regions ?? "").Split([',', '，', '、', ';', '；', ' ', '\n'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToList();
+        var unknownRegions = regions.Where(r => !Documents.DocumentForm.KnownRegions.Contains(r)).ToList();
+        if (unknownRegions.Count > 0)
+        {
+            errors[nameof(NoticeForm.Regions)] = T($"不认识的地区:{string.Join("、", unknownRegions)}", $"Unknown regions: {string.Join(", ", unknownRegions)}");
+        }
+        else if (regions.Count == 0 && !errors.ContainsKey(nameof(NoticeForm.Measures)))
+        {
+            var linked = (await catalog.GetPublishedAsync(ct)).Where(m => measures.Contains(m.Row.MeasureId)).ToList();
+            regions = linked.SelectMany(m => m.Row.Regions).Distinct().ToList();
+            if (regions.Count == 0)
+            {
+                errors[nameof(NoticeForm.Regions)] = T("请填写通知面向的地区(所关联的措施没有写明地区)", "Enter the regions the notice is for (its measures state none)");
+            }
+        }
+
         var opens = ParseDate(form.WindowOpens, nameof(NoticeForm.WindowOpens), errors);
         var closes = ParseDate(form.WindowCloses, nameof(NoticeForm.WindowCloses), errors);
         if (opens is { } o && closes is { } c && c < o)
@@ -112,7 +133,7 @@ public sealed class NoticeAuthoring(CatalogCache catalog, CatalogRepository repo
         {
             return (null, errors);
         }
-        return (new NewNotice(form.Kind, form.Title.Trim(), form.Body.Trim().Replace("\r\n", "\n"), measures, opens, closes, sendAt.Value), errors);
+        return (new NewNotice(form.Kind, form.Title.Trim(), form.Body.Trim().Replace("\r\n", "\n"), measures, opens, closes, sendAt.Value, regions), errors);
     }
 
     private static DateOnly? ParseDate(string? text, string field, Dictionary<string, string> errors)

@@ -45,7 +45,7 @@ public sealed class NoticeFanOut(
         }
         var measureIds = await schedules.MeasuresOfAsync(id, ct);
         var asOf = BeijingTime.DateOf(notice.SendAtInstant);
-        var users = await recipients.ForMeasuresAsync(measureIds, notice.Kind, asOf, ct);
+        var users = await recipients.ForNoticeAsync(id, measureIds, notice.Kind, asOf, ct);
         var titles = (await catalog.GetPublishedAsync(ct)).ToDictionary(m => m.Row.MeasureId, m => m.Row.Title);
         var draft = new MessageDraft(
             "notice:" + id, notice.Kind, id, null, notice.Title, notice.Body, "/notices/" + id,

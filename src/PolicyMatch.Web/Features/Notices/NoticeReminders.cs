@@ -60,7 +60,7 @@ public sealed class NoticeReminders(
         {
             var linked = measures[notice.Id].ToList();
             var acknowledged = await outbox.AcknowledgedByAsync("notice:" + notice.Id, ct);
-            var users = (await recipients.ForMeasuresAsync(linked.Select(m => m.Id).ToList(), NoticeKinds.DeadlineReminder, today, ct))
+            var users = (await recipients.ForNoticeAsync(notice.Id, linked.Select(m => m.Id).ToList(), NoticeKinds.DeadlineReminder, today, ct))
                 .Where(r => !acknowledged.Contains(r.UserId))
                 .Select(r => r.UserId)
                 .ToList();

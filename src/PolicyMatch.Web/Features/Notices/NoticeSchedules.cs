@@ -7,8 +7,9 @@ using PolicyMatch.Web.Infrastructure.Data;
 namespace PolicyMatch.Web.Features.Notices;
 
 /// <summary>A notice as the authoring form produced it, checked.</summary>
+/// <param name="Regions">where the notice is for: recipients are eligible companies in these regions (none: everywhere)</param>
 public sealed record NewNotice(string Kind, string Title, string Body, IReadOnlyList<string> Measures,
-    DateOnly? WindowOpens, DateOnly? WindowCloses, DateTimeOffset SendAt);
+    DateOnly? WindowOpens, DateOnly? WindowCloses, DateTimeOffset SendAt, IReadOnlyList<string>? Regions = null);
 
 /// <summary>Administrators' notices (notice_schedules) and the published ones they sit beside.</summary>
 public sealed class NoticeSchedules(IDbConnectionFactory connections, AuditLog audit, TimeProvider clock)
@@ -43,12 +44,16 @@ public sealed class NoticeSchedules(IDbConnectionFactory connections, AuditLog a
         await db.ExecuteAsync(
             "INSERT INTO notice_schedule_measures (notice_id, measure_id) VALUES (@Id, @Measure)",
             notice.Measures.Distinct().Select(m => new { Id = id, Measure = m }), tx);
+        await db.ExecuteAsync(
+            "INSERT INTO notice_regions (notice_id, region) VALUES (@Id, @Region)",
+            (notice.Regions ?? []).Distinct().Select(r => new { Id = id, Region = r }), tx);
         await audit.WriteAsync(db, tx, userId, "notice.scheduled", "notice", id, new JsonObject
         {
             ["kind"] = notice.Kind,
             ["title"] = notice.Title,
             ["send_at"] = Stamp.Of(notice.SendAt),
             ["measures"] = new JsonArray(notice.Measures.Distinct().Select(m => (JsonNode?)m).ToArray()),
+            ["regions"] = new JsonArray((notice.Regions ?? []).Distinct().Select(r => (JsonNode?)r).ToArray()),
         });
         await tx.CommitAsync(ct);
         return id;

@@ -50,8 +50,40 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
             .ToList();
     }
 
-    /// <summary>The recipients of a message about <paramref name="measureIds"/>, one per user, ordered by user.</summary>
-    public async Task<IReadOnlyList<Recipient>> ForMeasuresAsync(IReadOnlyCollection<string> measureIds, string kind, DateOnly asOf, CancellationToken ct = default)
+    /// <summary>The regions stored for a notice (scheduled or published); empty when it has none.</summary>
+    public async Task<IReadOnlyList<string>> RegionsOfAsync(string noticeId, CancellationToken ct = default)
+    {
+        await using var db = await connections.OpenAsync(ct);
+        return (await db.QueryAsync<string>("SELECT region FROM notice_regions WHERE notice_id = @Id ORDER BY region", new { Id = noticeId })).ToList();
+    }
+
+    /// <summary>The recipients of a notice: eligible for its measures, and in its regions.</summary>
+    public async Task<IReadOnlyList<Recipient>> ForNoticeAsync(string noticeId, IReadOnlyCollection<string> measureIds, string kind, DateOnly asOf, CancellationToken ct = default) =>
+        await ForMeasuresAsync(measureIds, kind, asOf, await RegionsOfAsync(noticeId, ct), ct);
+
+    /// <summary>
+    /// Whether a company is in one of the regions: its district, a zone of its profile, or a wider
+    /// region that contains the district (北京市, 京津冀). No regions: everywhere.
+    /// </summary>
+    public static bool InRegions(JsonObject profile, IReadOnlyCollection<string> regions)
+    {
+        if (regions.Count == 0)
+        {
+            return true;
+        }
+        var district = profile["district"] is JsonValue d && d.TryGetValue<string>(out var name) ? name : null;
+        // Not Reference.RegionsReaching: that also counts every zone of the district (right for listing
+        // measures, too wide for sending): a notice for 未来科学城 goes to companies that say they are there.
+        if (district is not null && (regions.Contains(district) || regions.Contains("京津冀")
+            || (regions.Contains("北京市") && Facts.BeijingDistricts.Contains(district))))
+        {
+            return true;
+        }
+        return profile["zones"] is JsonArray zones && zones.Any(z => z is JsonValue v && v.TryGetValue<string>(out var zone) && regions.Contains(zone));
+    }
+
+    /// <summary>The recipients of a message about <paramref name="measureIds"/> (in <paramref name="regions"/> when given), one per user, ordered by user.</summary>
+    public async Task<IReadOnlyList<Recipient>> ForMeasuresAsync(IReadOnlyCollection<string> measureIds, string kind, DateOnly asOf, IReadOnlyCollection<string>? regions = null, CancellationToken ct = default)
     {
         var published = await catalog.GetPublishedAsync(ct);
         var measures = published.Where(m => measureIds.Contains(m.Row.MeasureId)).Select(m => m.Rules).ToList();
@@ -62,7 +94,8 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
         var recipients = new Dictionary<long, Recipient>();
         foreach (var company in await SubscribedCompaniesAsync(kind, null, ct))
         {
-            if (!IsEligibleForAny(company.Profile(), measures, asOf))
+            var profile = company.Profile();
+            if (!InRegions(profile, regions ?? []) || !IsEligibleForAny(profile, measures, asOf))
             {
                 continue;
             }

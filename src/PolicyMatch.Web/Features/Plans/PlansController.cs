@@ -7,13 +7,13 @@ namespace PolicyMatch.Web.Features.Plans;
 
 public sealed record PlanListView(IReadOnlyList<(PlanRow Plan, int Measures)> Plans);
 
-public sealed record PlanView(PlanRow Plan, IReadOnlyList<ClauseRow> Clauses, ILookup<string, MeasureVersionRow> MeasuresByClause);
+public sealed record PlanView(PlanRow Plan, IReadOnlyList<ClauseRow> Clauses, ILookup<string, MeasureVersionRow> MeasuresByClause, long? PastVersion = null);
 
 public sealed record CoverageRow(ClauseRow Clause, IReadOnlyList<MeasureVersionRow> Measures, bool LooksCompanyFacing);
 
 public sealed record CoverageView(IReadOnlyList<(PlanRow Plan, IReadOnlyList<CoverageRow> Rows)> Plans);
 
-public sealed class PlansController(CatalogRepository catalog) : Controller
+public sealed class PlansController(CatalogRepository catalog, Documents.DocumentRepository documents) : Controller
 {
     /// <summary>
     /// Words that mark a clause as giving companies something. A clause with them and no measure is
@@ -30,13 +30,24 @@ public sealed class PlansController(CatalogRepository catalog) : Controller
         return View(new PlanListView(plans.Select(p => (p, measures.Count(m => m.PlanId == p.Id))).ToList()));
     }
 
+    /// <summary>A plan; with ?version= a past text of a document added in the portal (what older results cited).</summary>
     [HttpGet("/plans/{id}")]
-    public async Task<IActionResult> Show(string id, CancellationToken ct)
+    public async Task<IActionResult> Show(string id, long? version, CancellationToken ct)
     {
         var plan = await catalog.GetPlanAsync(id, ct);
         if (plan is null)
         {
             return NotFound();
+        }
+        if (version is { } v && (await documents.GetOriginAsync(plan.Id, ct))?.CurrentVersion != v)
+        {
+            if (await documents.GetVersionAsync(plan.Id, v, ct) is not { } past)
+            {
+                return NotFound();
+            }
+            var pastClauses = ClauseParser.Parse(past.Body)
+                .Select(c => new ClauseRow { PlanId = plan.Id, Ref = c.Ref, Ordinal = c.Ordinal, Depth = c.Depth, Heading = c.Heading, Text = c.Text }).ToList();
+            return View(new PlanView(plan, pastClauses, Array.Empty<MeasureVersionRow>().ToLookup(m => m.ClauseRef), v));
         }
         var clauses = await catalog.GetClausesAsync(plan.Id, ct);
         var measures = await catalog.GetPublishedAndRetiredAsync(plan.Id, ct);
