@@ -138,7 +138,7 @@ public sealed class PersonalData(IDbConnectionFactory connections, TimeProvider 
         await db.ExecuteAsync("UPDATE audit_log SET user_id = NULL WHERE user_id = @User", new { User = userId }, tx);
         await db.ExecuteAsync("UPDATE notice_schedules SET created_by = NULL WHERE created_by = @User", new { User = userId }, tx);
         await db.ExecuteAsync("UPDATE notice_schedules SET cancelled_by = NULL WHERE cancelled_by = @User", new { User = userId }, tx);
-        await db.ExecuteAsync("DELETE FROM login_failures WHERE email = (SELECT email FROM users WHERE id = @User)", new { User = userId }, tx);
+        await db.ExecuteAsync("DELETE FROM login_throttle WHERE email = (SELECT email FROM users WHERE id = @User)", new { User = userId }, tx);
         await db.ExecuteAsync("DELETE FROM users WHERE id = @User", new { User = userId }, tx);
         await tx.CommitAsync(ct);
         return null;
