@@ -73,6 +73,7 @@ public class PhoneLayoutTests(BrowserPortal portal) : IClassFixture<BrowserPorta
         await page.GetByLabel("姓名").FillAsync("李经理");
         await page.GetByLabel("密码(至少10个字符)").FillAsync("a long enough password");
         await page.GetByLabel("确认密码").FillAsync("a long enough password");
+        await page.Locator("#f-AcceptPrivacy").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "注册" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "新建企业画像" }).ClickAsync();
         await page.GetByLabel("企业名称").FillAsync("北京示例朝阳智能科技有限公司");
