@@ -81,6 +81,10 @@ public static class JobsSetup
                     QueuePollInterval = options.PollInterval,
                     PrepareSchemaIfNecessary = true,
                     SchemaName = "hangfire",
+                    // Hangfire holds its own locks for moments (triggering a recurring job, a state
+                    // change); one left by a node killed while holding it is taken to be stale after
+                    // this, rather than the default 10 minutes that would stall that recurring job.
+                    DistributedLockTimeout = TimeSpan.FromSeconds(30),
                 });
             }
             else
@@ -151,7 +155,16 @@ public static class JobsSetup
                 var declared = declarations.ToList();
                 foreach (var declaration in declared)
                 {
-                    declaration.Register(manager, o);
+                    try
+                    {
+                        declaration.Register(manager, o);
+                    }
+                    catch (Exception e) when (e is DistributedLockTimeoutException || e.GetType().Name.Contains("DistributedLock", StringComparison.Ordinal))
+                    {
+                        // Another node is triggering it this moment, or a killed process left its lock
+                        // until it goes stale: the stored schedule stays, and this server still runs it.
+                        logger.LogWarning("Recurring job {Id} not updated at start: {Error}", declaration.Id, e.Message);
+                    }
                 }
                 using var connection = storage.GetConnection();
                 foreach (var stale in connection.GetRecurringJobs().Select(j => j.Id).Except(declared.Select(d => d.Id)))
@@ -180,8 +193,15 @@ public static class JobsSetup
             if (_server is not null)
             {
                 _server.SendStop();
-                await _server.WaitForShutdownAsync(cancellationToken);
-                _server.Dispose();
+                try
+                {
+                    await _server.WaitForShutdownAsync(cancellationToken);
+                }
+                finally
+                {
+                    // Whatever the host's stop timeout: no worker may fetch a job after the host is gone.
+                    _server.Dispose();
+                }
             }
         }
     }
