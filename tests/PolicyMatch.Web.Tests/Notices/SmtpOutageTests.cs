@@ -45,7 +45,7 @@ public sealed class OwnMaildev : IDisposable
             {
                 return false;
             }
-        }, TimeSpan.FromSeconds(30), _ => "our maildev did not start");
+        }, TimeSpan.FromSeconds(90), _ => "our maildev did not start within 90 s");
     }
 
     /// <summary>Stops it at once (SIGKILL): the SMTP server is simply gone, mid-conversation.</summary>

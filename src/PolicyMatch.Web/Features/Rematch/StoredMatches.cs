@@ -113,10 +113,14 @@ public sealed class StoredMatches(IDbConnectionFactory connections)
     /// of one measure, or of every measure when <paramref name="measureId"/> is null (one batch of a rematch).
     /// </summary>
     public static Task DeleteCompaniesAsync(DbConnection db, DbTransaction tx, long afterId, long lastId, string? measureId, CancellationToken ct) =>
-        db.ExecuteAsync(new CommandDefinition("""
-            DELETE FROM company_matches
-            WHERE company_id > @After AND company_id <= @Last AND (@Measure IS NULL OR measure_id = @Measure)
-            """, new { After = afterId, Last = lastId, Measure = measureId }, tx, cancellationToken: ct));
+        // Two statements rather than "@Measure IS NULL OR …": PostgreSQL cannot type a null parameter there.
+        measureId is null
+            ? db.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM company_matches WHERE company_id > @After AND company_id <= @Last",
+                new { After = afterId, Last = lastId }, tx, cancellationToken: ct))
+            : db.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM company_matches WHERE company_id > @After AND company_id <= @Last AND measure_id = @Measure",
+                new { After = afterId, Last = lastId, Measure = measureId }, tx, cancellationToken: ct));
 
     public static Task DeleteMeasureAsync(DbConnection db, DbTransaction tx, string measureId, CancellationToken ct) =>
         db.ExecuteAsync(new CommandDefinition("DELETE FROM company_matches WHERE measure_id = @Measure", new { Measure = measureId }, tx, cancellationToken: ct));

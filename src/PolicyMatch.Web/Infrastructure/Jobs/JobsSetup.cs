@@ -81,6 +81,10 @@ public static class JobsSetup
                     QueuePollInterval = options.PollInterval,
                     PrepareSchemaIfNecessary = true,
                     SchemaName = "hangfire",
+                    // Hangfire holds its own locks for moments (triggering a recurring job, a state
+                    // change); one left by a node killed while holding it is taken to be stale after
+                    // this, rather than the default 10 minutes that would stall that recurring job.
+                    DistributedLockTimeout = TimeSpan.FromSeconds(30),
                 });
             }
             else
@@ -134,6 +138,7 @@ public static class JobsSetup
         IServiceProvider services, IOptions<JobsOptions> options, IEnumerable<RecurringJobDeclaration> declarations, ILogger<JobServerHost> logger) : IHostedService
     {
         private BackgroundJobServer? _server;
+        private Task _registering = Task.CompletedTask;
 
         public async Task StartAsync(CancellationToken cancellationToken)
         {
@@ -144,20 +149,12 @@ public static class JobsSetup
                 logger.LogInformation("No Hangfire server in this process (Jobs:Enabled is false); jobs are only enqueued here");
                 return;
             }
-            var storage = services.GetRequiredService<JobStorage>();
+            JobStorage storage;
+            // The first node to start creates the storage's tables (PostgreSQL: the hangfire schema);
+            // under the start-up lock, so two nodes starting together do not both try.
             await using (await services.GetRequiredService<StartupLock>().AcquireAsync(cancellationToken))
             {
-                var manager = new RecurringJobManager(storage);
-                var declared = declarations.ToList();
-                foreach (var declaration in declared)
-                {
-                    declaration.Register(manager, o);
-                }
-                using var connection = storage.GetConnection();
-                foreach (var stale in connection.GetRecurringJobs().Select(j => j.Id).Except(declared.Select(d => d.Id)))
-                {
-                    manager.RemoveIfExists(stale);
-                }
+                storage = services.GetRequiredService<JobStorage>();
             }
             _server = new BackgroundJobServer(
                 new BackgroundJobServerOptions
@@ -173,15 +170,51 @@ public static class JobsSetup
                     StopTimeout = TimeSpan.FromSeconds(30),
                 },
                 storage);
+            // Registered beside the running server rather than before it: each AddOrUpdate takes
+            // Hangfire's lock on that recurring job, which a busy cluster may hold for moments, and a
+            // node should not wait for that to serve requests. The stored schedules are used meanwhile.
+            _registering = Task.Run(() => Register(storage, o), CancellationToken.None);
+        }
+
+        private void Register(JobStorage storage, JobsOptions o)
+        {
+            var manager = new RecurringJobManager(storage);
+            var declared = declarations.ToList();
+            foreach (var declaration in declared)
+            {
+                try
+                {
+                    declaration.Register(manager, o);
+                }
+                catch (Exception e) when (e is DistributedLockTimeoutException || e.GetType().Name.Contains("DistributedLock", StringComparison.Ordinal))
+                {
+                    // Another node is registering or triggering it this moment, or a killed process left
+                    // its lock until it goes stale: the stored schedule stays, and this server runs it.
+                    logger.LogWarning("Recurring job {Id} not updated at start: {Error}", declaration.Id, e.Message);
+                }
+            }
+            using var connection = storage.GetConnection();
+            foreach (var stale in connection.GetRecurringJobs().Select(j => j.Id).Except(declared.Select(d => d.Id)))
+            {
+                manager.RemoveIfExists(stale);
+            }
         }
 
         public async Task StopAsync(CancellationToken cancellationToken)
         {
+            await _registering.WaitAsync(cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
             if (_server is not null)
             {
                 _server.SendStop();
-                await _server.WaitForShutdownAsync(cancellationToken);
-                _server.Dispose();
+                try
+                {
+                    await _server.WaitForShutdownAsync(cancellationToken);
+                }
+                finally
+                {
+                    // Whatever the host's stop timeout: no worker may fetch a job after the host is gone.
+                    _server.Dispose();
+                }
             }
         }
     }
