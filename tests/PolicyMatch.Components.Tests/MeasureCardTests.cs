@@ -141,6 +141,16 @@ public class MeasureCardTests : ComponentTest
     }
 
     [Fact]
+    public void A_compact_card_for_the_reference_lists_keeps_title_badges_and_score_only()
+    {
+        var cut = Render<MeasureCard>(p => p.Add(x => x.Model, Card(c => c with { Compact = true, Period = PeriodStatus.Expired, Amount = "10 万元" })));
+        Assert.Equal("海淀胚芽企业培育计划", cut.Find("h3 a").TextContent);
+        Assert.Equal("已到期", cut.Find(".badge.period").TextContent);
+        Assert.Equal("满足 2 / 2 项条件", cut.Find(".score").TextContent);
+        Assert.Empty(cut.FindAll(".keyfacts, .summary-text, .missing, .near-miss-criterion"));
+    }
+
+    [Fact]
     public void A_card_from_a_match_carries_the_measures_amount_window_and_period()
     {
         var row = new MeasureVersionRow

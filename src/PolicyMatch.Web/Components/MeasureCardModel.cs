@@ -61,7 +61,13 @@ public sealed record MeasureCardModel
     /// </summary>
     public string? SnippetHtml { get; init; }
 
-    public static MeasureCardModel FromMatch(MatchItem item, string profileQuery)
+    /// <summary>
+    /// Title, badges and score only: for the collapsed reference lists (expired, not eligible), which
+    /// hold most of the catalog and are rarely opened — the full card is one click away.
+    /// </summary>
+    public bool Compact { get; init; }
+
+    public static MeasureCardModel FromMatch(MatchItem item, string profileQuery, bool compact = false)
     {
         var m = item.Measure;
         var e = item.Evaluation;
@@ -85,6 +91,7 @@ public sealed record MeasureCardModel
             MissingFacts = item.Group == MatchGroup.NeedsInformation ? e.MissingFacts : [],
             Failing = item.Group == MatchGroup.NearMiss ? e.NearMissCriterion : null,
             Helpers = item.Helpers.Select(h => new MeasureLink(h.MeasureId, h.Title, h.TitleEn)).ToList(),
+            Compact = compact,
         };
     }
 

@@ -32,7 +32,10 @@ public sealed record MatchesView(ProfileForm Form, string ProfileQuery, MatchRep
     /// <summary>The what-if form, filled with every judged fact.</summary>
     public string WhatIfHref => "/check/edit" + Append(ProfileQuery, CompanyId is { } id ? $"company={id}" : null);
 
-    public string CalendarHref => CompanyId is { } id ? $"/companies/{id}/calendar.ics" + (Form.AsOf is { Length: > 0 } a ? "?asOf=" + Uri.EscapeDataString(a) : "") : "/check/calendar.ics" + ProfileQuery;
+    /// <summary>The deadlines as .ics: of the company's saved profile, or of the profile in the link (a what-if included).</summary>
+    public string CalendarHref => CompanyId is { } id && Diff is null
+        ? $"/companies/{id}/calendar.ics" + (Form.AsOf is { Length: > 0 } a ? "?asOf=" + Uri.EscapeDataString(a) : "")
+        : "/check/calendar.ics" + ProfileQuery;
 
     /// <summary>A link to this result (the profile, the company, the filters).</summary>
     public string Link(MatchFilters filters) => "/check" + Append(Append(ProfileQuery, CompanyId is { } id ? $"company={id}" : null), filters.Query);
