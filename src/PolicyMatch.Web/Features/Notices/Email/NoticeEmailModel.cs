@@ -49,11 +49,8 @@ public sealed record NoticeEmailModel(
         text.AppendLine();
         text.AppendLine(Greeting);
         text.AppendLine();
-        foreach (var p in Paragraphs)
-        {
-            text.AppendLine(p);
-            text.AppendLine();
-        }
+        text.AppendLine(NoticeMarkup.ToText(Body));
+        text.AppendLine();
         if (Window is not null)
         {
             text.AppendLine($"申报时间:{Window}");
