@@ -21,6 +21,7 @@ using PolicyMatch.Web.Features.Search;
 using PolicyMatch.Web.Infrastructure.Data;
 using PolicyMatch.Web.Infrastructure.Jobs;
 using PolicyMatch.Web.Infrastructure.Mail;
+using PolicyMatch.Web.Infrastructure.Web;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -111,6 +112,7 @@ services.AddSingleton<ProfileValidator>();
 services.Configure<CatalogOptions>(builder.Configuration.GetSection("Catalog"));
 services.AddMail(builder.Configuration);
 services.AddJobs(builder.Configuration);
+services.AddHardening(builder.Configuration);
 
 var app = builder.Build();
 
@@ -133,7 +135,9 @@ if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error");
 }
+app.UseSecurityHeaders();
 app.UseStatusCodePagesWithReExecute("/error/{0}");
+app.UseBadInputAs400();
 app.UseRequestLocalization();
 app.Use(async (context, next) =>
 {
@@ -149,6 +153,7 @@ app.Use(async (context, next) =>
 });
 app.UseStaticFiles();
 app.UseRouting();
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapOpenApi();
