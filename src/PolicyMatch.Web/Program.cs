@@ -22,6 +22,7 @@ using PolicyMatch.Web.Features.Search;
 using PolicyMatch.Web.Infrastructure.Data;
 using PolicyMatch.Web.Infrastructure.Jobs;
 using PolicyMatch.Web.Infrastructure.Mail;
+using PolicyMatch.Web.Infrastructure.Web;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {
@@ -116,6 +117,7 @@ services.AddSingleton<ProfileValidator>();
 services.Configure<CatalogOptions>(builder.Configuration.GetSection("Catalog"));
 services.AddMail(builder.Configuration);
 services.AddJobs();
+services.AddHardening(builder.Configuration);
 
 var app = builder.Build();
 
@@ -138,7 +140,9 @@ if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error");
 }
+app.UseSecurityHeaders();
 app.UseStatusCodePagesWithReExecute("/error/{0}");
+app.UseBadInputAs400();
 app.UseRequestLocalization();
 app.Use(async (context, next) =>
 {
@@ -154,6 +158,7 @@ app.Use(async (context, next) =>
 });
 app.UseStaticFiles();
 app.UseRouting();
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapOpenApi();

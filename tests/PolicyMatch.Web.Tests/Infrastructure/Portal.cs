@@ -37,6 +37,9 @@ public class Portal : WebApplicationFactory<Program>
             ["Mail:PickupDirectory"] = MailFolder,
             ["Jobs:Enabled"] = "false",
             ["Seeds:Directory"] = Repo.Seeds,
+            // Every test client shares one address; tests of the per-client rates set their own values.
+            ["RateLimits:RulesPerMinute"] = "100000",
+            ["RateLimits:LoginsPerMinute"] = "100000",
         };
         foreach (var (key, value) in Settings)
         {

@@ -103,6 +103,7 @@ public sealed class AccountController(UserRepository users, AccountService accou
     public IActionResult Login(string? returnUrl) => View(new LoginForm { ReturnUrl = returnUrl });
 
     [HttpPost("login")]
+    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Infrastructure.Web.Hardening.LoginPolicy)]
     public async Task<IActionResult> Login(LoginForm form, CancellationToken ct)
     {
         if (!ModelState.IsValid)

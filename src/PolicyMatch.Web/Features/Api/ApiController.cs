@@ -130,6 +130,7 @@ public sealed class ApiController(
 
     /// <summary>Evaluates a rule against data, for rule authors: plain JsonLogic, or three-valued.</summary>
     [HttpPost("rules/evaluate")]
+    [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(Infrastructure.Web.Hardening.RulesPolicy)]
     [Consumes("application/json")]
     public async Task<IActionResult> Evaluate(CancellationToken ct)
     {

@@ -14,6 +14,11 @@ public sealed class ErrorsController : Controller
     public IActionResult Show(int? status)
     {
         var code = status ?? StatusCodes.Status500InternalServerError;
+        // Only a real error status goes into the status line: /error/-1 or /error/200 asked for directly is not one.
+        if (code is < 400 or > 599 || string.IsNullOrEmpty(Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(code)))
+        {
+            code = StatusCodes.Status404NotFound;
+        }
         var original = HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>()?.OriginalPath
             ?? HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerPathFeature>()?.Path;
         Response.StatusCode = code;

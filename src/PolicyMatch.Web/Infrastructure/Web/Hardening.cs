@@ -1,0 +1,120 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Net.Http.Headers;
+
+namespace PolicyMatch.Web.Infrastructure.Web;
+
+/// <summary>Per-client request rates for the endpoints anyone can hammer (see the README's "Limits").</summary>
+public sealed class RateLimitOptions
+{
+    /// <summary>
+    /// <c>POST /api/rules/evaluate</c> per client address per minute. It is anonymous and each call may spend up
+    /// to the engine's budget (tens of milliseconds): 60 a minute is a rule author's pace with room to spare,
+    /// and caps one address at about a core-second a minute.
+    /// </summary>
+    public int RulesPerMinute { get; set; } = 60;
+
+    /// <summary>
+    /// <c>POST /account/login</c> per client address per minute, beside the per-account lock (5 failures in 15
+    /// minutes): 20 is more than a person mistyping, while one address can no longer lock many accounts or
+    /// try one password on many emails quickly.
+    /// </summary>
+    public int LoginsPerMinute { get; set; } = 20;
+}
+
+public static class Hardening
+{
+    public const string RulesPolicy = "rules";
+    public const string LoginPolicy = "login";
+
+    public static IServiceCollection AddHardening(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(RulesPolicy, context => PerClient(context, options.RulesPerMinute));
+            limiter.AddPolicy(LoginPolicy, context => PerClient(context, options.LoginsPerMinute));
+            limiter.OnRejected = async (context, ct) =>
+            {
+                var response = context.HttpContext.Response;
+                response.Headers.RetryAfter = "60";
+                if (context.HttpContext.Request.Path.StartsWithSegments("/api"))
+                {
+                    await response.WriteAsJsonAsync(new Features.Api.ApiError(
+                        "too many requests from this address: wait a minute",
+                        [new Features.Api.ApiProblem("$", $"at most {options.RulesPerMinute} requests per minute")]), ct);
+                    return;
+                }
+                response.ContentType = "text/plain; charset=utf-8";
+                await response.WriteAsync(L.T("请求过于频繁,请一分钟后再试。", "Too many requests: try again in a minute."), ct);
+            };
+        });
+        return services;
+    }
+
+    /// <summary>A fixed one-minute window per client address (behind a proxy, configure forwarded headers first).</summary>
+    private static RateLimitPartition<string> PerClient(HttpContext context, int perMinute) =>
+        RateLimitPartition.GetFixedWindowLimiter(
+            context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+
+    /// <summary>
+    /// The policy every page passes: scripts and styles only from this site (the views' scripts are files under
+    /// wwwroot/js), except inline style attributes, which a few views use for layout and which cannot run code;
+    /// no framing, no plugins, forms post only here.
+    /// </summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+    /// <summary>
+    /// Headers on every response, and no-store on every response to a signed-in user: only signed-in users see a
+    /// company's data (pages and exports), and a shared computer or proxy must not keep a copy.
+    /// </summary>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                var headers = context.Response.Headers;
+                headers[HeaderNames.XContentTypeOptions] = "nosniff";
+                headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+                headers[HeaderNames.XFrameOptions] = "DENY";
+                headers[HeaderNames.ContentSecurityPolicy] = ContentSecurityPolicy;
+                if (context.User.Identity?.IsAuthenticated == true)
+                {
+                    headers[HeaderNames.CacheControl] = "no-store";
+                    headers[HeaderNames.Pragma] = "no-cache";
+                }
+                return Task.CompletedTask;
+            });
+            await next();
+        });
+
+    /// <summary>
+    /// Input the framework refuses while reading a request — a form value over its 4 MB limit, multipart without
+    /// a boundary, a body cut short — is the client's error: 400 (shown by the error page), not 500.
+    /// </summary>
+    public static IApplicationBuilder UseBadInputAs400(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next();
+            }
+            catch (Exception e) when (IsBadInput(e) && !context.Response.HasStarted)
+            {
+                context.Response.Clear();
+                context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            }
+        });
+
+    private static bool IsBadInput(Exception e) => e switch
+    {
+        InvalidDataException or BadHttpRequestException or ValueProviderException => true,
+        { InnerException: { } inner } => IsBadInput(inner),
+        _ => false,
+    };
+}
