@@ -75,6 +75,13 @@ public class TenantLinkTests(Portal portal) : IClassFixture<Portal>
         Assert.Equal((NoticeKinds.Account, 1L, 1L), await MessageAsync($"link:{requestId}", owner.UserId));
         await portal.Service<DeliveryDispatcher>().DispatchAsync();
         Assert.Equal(DeliveryStatus.Sent, await EmailStatusAsync($"link:{requestId}", owner.UserId));
+        // A request needing a decision is no mailing list: no unsubscribe header or link.
+        var deliveryId = await CountAsync("""
+            SELECT d.id FROM notice_deliveries d JOIN notice_messages m ON m.id = d.message_id
+            WHERE m.key = @Key AND d.channel = 'email'
+            """, new { Key = $"link:{requestId}" });
+        var eml = Directory.GetFiles(portal.MailFolder, "*.eml").Select(File.ReadAllText).Single(t => t.Contains($"X-PolicyMatch-Delivery: {deliveryId}\r\n") || t.Contains($"X-PolicyMatch-Delivery: {deliveryId}\n"));
+        Assert.DoesNotContain("List-Unsubscribe", eml);
         var inbox = await owner.PageAsync("/inbox");
         Assert.Contains(advisor.IncubatorName, inbox.QuerySelector("article.inbox-item")!.TextContent);
 
@@ -290,5 +297,16 @@ public class TenantLinkTests(Portal portal) : IClassFixture<Portal>
         Assert.Contains("新同事", (await owner.PageAsync("/inbox")).QuerySelector("article.inbox-item")!.TextContent);
         await portal.Service<DeliveryDispatcher>().DispatchAsync();
         Assert.Equal(DeliveryStatus.Sent, await EmailStatusAsync($"join:{requestId}", owner.UserId));
+    }
+
+    [Fact]
+    public void An_account_email_says_why_it_came_and_offers_no_unsubscribe()
+    {
+        var model = new PolicyMatch.Web.Features.Notices.Email.NoticeEmailModel(NoticeKinds.Account, "孵化器请求关联", "赵总", "正文", null, [],
+            "http://localhost/companies/1", "在门户中查看", "http://localhost/unsubscribe/x", "http://localhost/subscriptions");
+        Assert.False(model.CanUnsubscribe);
+        Assert.DoesNotContain("退订", model.Text());
+        Assert.Contains("需要您处理", model.Reason);
+        Assert.True(new PolicyMatch.Web.Features.Notices.Email.NoticeEmailModel(NoticeKinds.Digest, "t", "n", "b", null, [], "l", "t", "u", "s").CanUnsubscribe);
     }
 }

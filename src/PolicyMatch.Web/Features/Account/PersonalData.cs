@@ -54,6 +54,8 @@ public sealed class PersonalData(IDbConnectionFactory connections, TimeProvider 
     public async Task<JsonObject> ExportAsync(long userId, CancellationToken ct = default)
     {
         await using var db = await connections.OpenAsync(ct);
+        // Untyped rows on purpose: the export copies whatever columns each query names into JSON, so a
+        // column added to a query shows up in the download without a record type to keep in step.
         async Task<JsonArray> Rows(string sql)
         {
             var rows = await db.QueryAsync(sql, new { User = userId });

@@ -75,6 +75,7 @@ ALTER TABLE users ADD COLUMN privacy_accepted_at TEXT;
 -- requests, verification results; sent whatever the subscriptions). SQLite cannot change a CHECK in
 -- place, so the two outbox tables are rebuilt. Order matters with foreign keys on: dropping the old
 -- messages table while the old deliveries still referenced it would cascade-delete them.
+-- The copies name every column of 0005: a later change to either table's columns must be made here too.
 CREATE TABLE notice_messages_new (
     id             INTEGER PRIMARY KEY,
     key            TEXT NOT NULL UNIQUE,
