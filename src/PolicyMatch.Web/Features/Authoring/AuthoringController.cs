@@ -23,7 +23,7 @@ public sealed class AuthoringController(
     AuthoringService authoring, CatalogRepository catalog, ImpactPreview impact, ProfileValidator profiles, AuditLog audit, TimeProvider clock)
     : Controller
 {
-    private DateOnly Today => DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+    private DateOnly Today => Notices.BeijingTime.Today(clock);
 
     private Actor Actor => new(User.Id(), User.FindFirstValue(ClaimTypes.Email) ?? $"user:{User.Id()}");
 

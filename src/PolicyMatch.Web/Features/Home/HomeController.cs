@@ -15,7 +15,7 @@ public sealed class HomePage(CatalogCache catalog, CatalogRepository repository,
         var plans = await repository.GetPlansAsync(ct);
         var notices = await repository.GetNoticesAsync(ct);
         return new HomeView(check, measures.Count, plans.Count, notices.Take(5).ToList(),
-            DateOnly.FromDateTime(clock.GetLocalNow().DateTime).ToString("yyyy-MM-dd"));
+            Notices.BeijingTime.Today(clock).ToString("yyyy-MM-dd"));
     }
 }
 

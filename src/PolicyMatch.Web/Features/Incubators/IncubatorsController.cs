@@ -56,7 +56,7 @@ public sealed class IncubatorsController(
     TenantCsv csv, TenantMatrixBuilder matrices, MatchService matching, Rematch.RematchService rematch, TimeProvider clock,
     TenantLinks links, TenantImports imports, VerificationRepository verifications) : Controller
 {
-    private DateOnly Today => DateOnly.FromDateTime(clock.GetLocalNow().DateTime);
+    private DateOnly Today => Notices.BeijingTime.Today(clock);
 
     /// <summary>The incubator of the request: the advisor's own (no id), or the one named, if the user may see it.</summary>
     private async Task<Workspace?> ResolveAsync(long? id, CancellationToken ct)

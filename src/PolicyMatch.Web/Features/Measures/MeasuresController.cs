@@ -91,7 +91,7 @@ public sealed class MeasuresController(
         if (!profile.IsEmpty && measure.IsMatched)
         {
             var check = validator.FromForm(profile, requireIdentity: false);
-            asOf = ProfileValidator.ParseAsOf(profile.AsOf, DateOnly.FromDateTime(clock.GetLocalNow().DateTime), out var asOfError);
+            asOf = ProfileValidator.ParseAsOf(profile.AsOf, Notices.BeijingTime.Today(clock), out var asOfError);
             errors = check.Errors;
             if (check.IsValid && asOf is { } date)
             {
