@@ -30,12 +30,14 @@ public static class Hardening
 
     public static IServiceCollection AddHardening(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
+        // Read per request from IOptions: configuration added after registration (tests, hosts) must count.
+        services.Configure<RateLimitOptions>(configuration.GetSection("RateLimits"));
+        static RateLimitOptions Of(HttpContext c) => c.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            limiter.AddPolicy(RulesPolicy, context => PerClient(context, options.RulesPerMinute));
-            limiter.AddPolicy(LoginPolicy, context => PerClient(context, options.LoginsPerMinute));
+            limiter.AddPolicy(RulesPolicy, context => PerClient(context, Of(context).RulesPerMinute));
+            limiter.AddPolicy(LoginPolicy, context => PerClient(context, Of(context).LoginsPerMinute));
             limiter.OnRejected = async (context, ct) =>
             {
                 var response = context.HttpContext.Response;
@@ -44,7 +46,7 @@ public static class Hardening
                 {
                     await response.WriteAsJsonAsync(new Features.Api.ApiError(
                         "too many requests from this address: wait a minute",
-                        [new Features.Api.ApiProblem("$", $"at most {options.RulesPerMinute} requests per minute")]), ct);
+                        [new Features.Api.ApiProblem("$", $"at most {Of(context.HttpContext).RulesPerMinute} requests per minute")]), ct);
                     return;
                 }
                 response.ContentType = "text/plain; charset=utf-8";
