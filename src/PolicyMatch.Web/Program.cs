@@ -81,6 +81,7 @@ services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
         // The API answers 401/403, never a redirect to a login page.
         options.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
         options.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
+        options.Events.OnValidatePrincipal = SecurityStamps.ValidateAsync;
     });
 services.AddAuthorization();
 services.AddSharedDataProtection();

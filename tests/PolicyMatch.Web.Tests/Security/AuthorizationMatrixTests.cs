@@ -68,6 +68,7 @@ public class AuthorizationMatrixTests(Portal portal) : IClassFixture<Portal>
         ("POST", "/account/logout", Gate.Public, "/account/logout"),
         ("GET", "/account/password", Gate.SignedIn, "/account/password"),
         ("POST", "/account/password", Gate.SignedIn, "/account/password"),
+        ("POST", "/account/sign-out-everywhere", Gate.SignedIn, "/account/sign-out-everywhere"),
         ("GET", "/companies", Gate.CompanyUsers, "/companies"),
         ("GET", "/companies/new", Gate.CompanyUsers, "/companies/new"),
         ("POST", "/companies/new", Gate.CompanyUsers, "/companies/new"),

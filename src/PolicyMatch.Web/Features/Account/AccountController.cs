@@ -95,7 +95,7 @@ public sealed class AccountController(UserRepository users, AccountService accou
             await incubators.CreateAsync(form.IncubatorName!.Trim(), id.Value, ct);
         }
         var user = (await users.FindAsync(id.Value, ct))!;
-        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, AccountService.Principal(user));
+        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, AccountService.Principal(user, await users.EnsureSecurityStampAsync(user, ct)));
         return Redirect(form.Kind == Roles.Advisor ? "/incubator" : "/companies");
     }
 
@@ -121,7 +121,7 @@ public sealed class AccountController(UserRepository users, AccountService accou
                 ModelState.AddModelError("", T("邮箱或密码不正确", "Wrong email or password"));
                 return View(form);
         }
-        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, AccountService.Principal(user!));
+        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, AccountService.Principal(user!, await users.EnsureSecurityStampAsync(user!, ct)));
         if (!string.IsNullOrEmpty(form.ReturnUrl) && Url.IsLocalUrl(form.ReturnUrl))
         {
             return LocalRedirect(form.ReturnUrl);
@@ -130,10 +130,26 @@ public sealed class AccountController(UserRepository users, AccountService accou
     }
 
     [HttpPost("logout")]
-    public async Task<IActionResult> Logout()
+    public async Task<IActionResult> Logout(CancellationToken ct)
     {
+        // A new stamp, not only a deleted cookie: a copy of the cookie (another tab's, a stolen one) ends too.
+        if (CurrentUser.IdOf(User) is long id)
+        {
+            await users.RotateSecurityStampAsync(id, ct);
+        }
         await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return Redirect("/");
+    }
+
+    /// <summary>Ends every session of the user, on every device, this one included.</summary>
+    [Authorize]
+    [HttpPost("sign-out-everywhere")]
+    public async Task<IActionResult> SignOutEverywhere(CancellationToken ct)
+    {
+        await users.RotateSecurityStampAsync(User.Id(), ct);
+        await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        TempData["Flash"] = T("已在所有设备上退出,请重新登录", "You are signed out everywhere: log in again");
+        return Redirect("/account/login");
     }
 
     [Authorize]
@@ -157,7 +173,9 @@ public sealed class AccountController(UserRepository users, AccountService accou
                 : T("当前密码不正确", "The current password is wrong"));
             return View(new PasswordForm());
         }
-        await users.SetPasswordHashAsync(me.Id, AccountService.Hash(form.New!), ct);
+        // Other sessions end with the old stamp; this one carries on with a cookie holding the new one.
+        var stamp = await users.ChangePasswordAsync(me.Id, AccountService.Hash(form.New!), ct);
+        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, AccountService.Principal(me, stamp));
         TempData["Flash"] = T("密码已修改", "Your password is changed");
         return Redirect("/account/password");
     }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Dapper;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using PolicyMatch.Web.Infrastructure.Data;
 
@@ -21,6 +22,8 @@ public sealed record UserRow
     public string Role { get; init; } = "";
     public string? PrivacyVersion { get; init; }
     public string? PrivacyAcceptedAt { get; init; }
+    /// <summary>Carried in the auth cookie; a cookie with another value is refused (see <see cref="SecurityStamps"/>).</summary>
+    public string SecurityStamp { get; init; } = "";
 }
 
 /// <summary>The signed-in user as the request sees it.</summary>
@@ -71,6 +74,50 @@ public sealed class UserRepository(IDbConnectionFactory connections, TimeProvide
     {
         await using var db = await connections.OpenAsync(ct);
         await db.ExecuteAsync("UPDATE users SET password_hash = @Hash WHERE id = @Id", new { Id = id, Hash = hash });
+    }
+
+    /// <summary>
+    /// Sets a new password and a new security stamp in one statement, so every cookie issued before the
+    /// change stops working; returns the new stamp for the session that made the change.
+    /// </summary>
+    public async Task<string> ChangePasswordAsync(long id, string hash, CancellationToken ct = default)
+    {
+        var stamp = SecurityStamps.New();
+        await using var db = await connections.OpenAsync(ct);
+        await db.ExecuteAsync("UPDATE users SET password_hash = @Hash, security_stamp = @Stamp WHERE id = @Id", new { Id = id, Hash = hash, Stamp = stamp });
+        return stamp;
+    }
+
+    /// <summary>A new random stamp for the user: every session signed in until now ends.</summary>
+    public async Task<string> RotateSecurityStampAsync(long id, CancellationToken ct = default)
+    {
+        var stamp = SecurityStamps.New();
+        await using var db = await connections.OpenAsync(ct);
+        await db.ExecuteAsync("UPDATE users SET security_stamp = @Stamp WHERE id = @Id", new { Id = id, Stamp = stamp });
+        return stamp;
+    }
+
+    /// <summary>
+    /// The user's stamp, giving one to users made before stamps existed ('' by the migration) so they can log
+    /// in; the conditional update keeps two nodes logging the same user in at once on one stamp.
+    /// </summary>
+    public async Task<string> EnsureSecurityStampAsync(UserRow user, CancellationToken ct = default)
+    {
+        if (user.SecurityStamp.Length > 0)
+        {
+            return user.SecurityStamp;
+        }
+        await using var db = await connections.OpenAsync(ct);
+        await db.ExecuteAsync("UPDATE users SET security_stamp = @Stamp WHERE id = @Id AND security_stamp = ''", new { Id = user.Id, Stamp = SecurityStamps.New() });
+        return await db.ExecuteScalarAsync<string>("SELECT security_stamp FROM users WHERE id = @Id", new { Id = user.Id }) ?? "";
+    }
+
+    /// <summary>The stamp as the database has it now (null for a deleted user): read on every request, so a
+    /// change made on one portal node ends the sessions on the other too.</summary>
+    public async Task<string?> SecurityStampAsync(long id, CancellationToken ct = default)
+    {
+        await using var db = await connections.OpenAsync(ct);
+        return await db.ExecuteScalarAsync<string?>("SELECT security_stamp FROM users WHERE id = @Id", new { Id = id });
     }
 
     /// <summary>
@@ -150,11 +197,46 @@ public sealed class AccountService(UserRepository users, TimeProvider clock)
         return (SignInResult.Success, user);
     }
 
-    public static ClaimsPrincipal Principal(UserRow user) => new(new ClaimsIdentity(
+    public static ClaimsPrincipal Principal(UserRow user, string securityStamp) => new(new ClaimsIdentity(
     [
         new Claim(ClaimTypes.NameIdentifier, user.Id.ToString()),
+        new Claim(SecurityStamps.ClaimType, securityStamp),
         new Claim(ClaimTypes.Name, user.DisplayName),
         new Claim(ClaimTypes.Email, user.Email),
         new Claim(ClaimTypes.Role, user.Role),
     ], Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme));
+}
+
+/// <summary>
+/// Sessions that end: the auth cookie carries the user's security stamp, and each request compares it with
+/// the database (one primary-key read, shared by every portal node). Password change, logout and
+/// "sign out everywhere" write a new stamp, so copies of older cookies are refused from the next request on.
+/// No cache: a cached stamp would let a stolen cookie outlive the logout for the cache's lifetime.
+/// </summary>
+public static class SecurityStamps
+{
+    public const string ClaimType = "policymatch:security_stamp";
+
+    public static string New() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    public static async Task ValidateAsync(Microsoft.AspNetCore.Authentication.Cookies.CookieValidatePrincipalContext context)
+    {
+        var principal = context.Principal;
+        var id = principal is null ? null : CurrentUser.IdOf(principal);
+        var claimed = principal?.FindFirstValue(ClaimType);
+        if (id is not null && !string.IsNullOrEmpty(claimed))
+        {
+            var users = context.HttpContext.RequestServices.GetRequiredService<UserRepository>();
+            var current = await users.SecurityStampAsync(id.Value, context.HttpContext.RequestAborted);
+            if (current is not null && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                    System.Text.Encoding.UTF8.GetBytes(current), System.Text.Encoding.UTF8.GetBytes(claimed)))
+            {
+                return;
+            }
+        }
+        // Refused: the request continues anonymous (pages redirect to login, the API answers 401) and the
+        // browser is told to drop the cookie.
+        context.RejectPrincipal();
+        await context.HttpContext.SignOutAsync(Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme);
+    }
 }
