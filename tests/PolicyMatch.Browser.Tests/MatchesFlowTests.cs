@@ -9,7 +9,7 @@ namespace PolicyMatch.Browser.Tests;
 public class MatchesFlowTests(BrowserPortal portal) : IClassFixture<BrowserPortal>
 {
     [Fact]
-    public async Task An_anonymous_Chaoyang_company_sees_no_expired_measure_inside_eligible()
+    public async Task An_anonymous_Chaoyang_company_sees_no_Tongzhou_only_and_no_expired_measure_inside_eligible()
     {
         var page = await portal.Browser.NewPageAsync(new BrowserNewPageOptions { Locale = "zh-CN" });
         await page.GotoAsync(portal.BaseUrl + "/");
@@ -24,6 +24,9 @@ public class MatchesFlowTests(BrowserPortal portal) : IClassFixture<BrowserPorta
         var periods = await eligible.Locator(".badge.period").AllTextContentsAsync();
         Assert.All(periods, p => Assert.Equal("执行中", p));
         await Assertions.Expect(page.Locator(".summary a.count.eligible strong")).ToHaveTextAsync(periods.Count.ToString());
+        // The 通州 plan's measures are for companies in (or moving to) 通州区: none is eligible, nor merely
+        // waiting for information, for a 朝阳 company (tz-digital-scenarios and tz-future-industries once were).
+        await Assertions.Expect(page.Locator("section#eligible article.match[data-measure^='tz-'], section#needs-info article.match[data-measure^='tz-']")).ToHaveCountAsync(0);
 
         // Expired measures are kept for reference, collapsed, under their own heading.
         var expired = page.Locator("details#expired");
