@@ -1,6 +1,8 @@
 using System.Linq.Expressions;
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.Common;
+using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage;
 using Hangfire.PostgreSql;
 using Hangfire.Storage.SQLite;
@@ -59,45 +61,21 @@ public static class JobsSetup
     {
         services.AddOptions<JobsOptions>().BindConfiguration("Jobs");
         services.AddSingleton<JobLeases>();
-        // Storage is configured when first asked for, from the settings as they are then (a test host's
-        // settings arrive after this registration runs).
-        services.AddHangfire((sp, config) =>
-        {
-            var configuration = sp.GetRequiredService<IConfiguration>();
-            var options = sp.GetRequiredService<IOptions<JobsOptions>>().Value;
-            config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
-                .UseSimpleAssemblyNameTypeSerializer()
-                .UseRecommendedSerializerSettings()
-                // A job that throws is retried three times (after about 10 s, 1 min, 5 min) and then
-                // stays failed on the dashboard; each failure is recorded with its exception.
-                .UseFilter(new AutomaticRetryAttribute { Attempts = 3, DelaysInSeconds = [10, 60, 300] });
-            var provider = DatabaseSetup.ProviderOf(configuration);
-            var connectionString = JobsConnectionString(configuration, provider);
-            if (provider == DbProvider.PostgreSql)
-            {
-                config.UsePostgreSqlStorage(c => c.UseNpgsqlConnection(connectionString), new PostgreSqlStorageOptions
-                {
-                    UseSlidingInvisibilityTimeout = true,
-                    QueuePollInterval = options.PollInterval,
-                    PrepareSchemaIfNecessary = true,
-                    SchemaName = "hangfire",
-                    // Hangfire holds its own locks for moments (triggering a recurring job, a state
-                    // change); one left by a node killed while holding it is taken to be stale after
-                    // this, rather than the default 10 minutes that would stall that recurring job.
-                    DistributedLockTimeout = TimeSpan.FromSeconds(30),
-                });
-            }
-            else
-            {
-                var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-                config.UseSQLiteStorage(file, new SQLiteStorageOptions
-                {
-                    InvisibilityTimeout = options.InvisibilityTimeout,
-                    QueuePollInterval = options.PollInterval,
-                });
-            }
-        });
+        // Everything Hangfire keeps per process is registered here per host, before AddHangfire (whose
+        // registrations only fill what is missing): its defaults read Hangfire's globals (JobStorage.Current,
+        // JobActivator.Current, GlobalJobFilters), which the last host to start overwrites. Two hosts in
+        // one process (the tests, two nodes) would then share the other's storage, container and filters:
+        // a disposed storage answering a request, a job built from another host's services. The log
+        // provider stays global (Hangfire has no other), so it is one that outlives its host safely.
+        services.AddSingleton<JobStorage>(sp => CreateStorage(
+            sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IOptions<JobsOptions>>().Value));
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddSingleton<IJobFilterProvider>(_ => new JobFilterProviderCollection(JobFilters(), new JobFilterAttributeFilterProvider()));
+        services.AddHangfire((sp, config) => config
+            .UseLogProvider(new HostLogProvider(sp.GetRequiredService<ILoggerFactory>()))
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
         services.AddHostedService<JobServerHost>();
         return services;
     }
@@ -217,6 +195,50 @@ public static class JobsSetup
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Hangfire's default filters, each once, with this portal's retry policy: a job that throws is
+    /// retried three times (after about 10 s, 1 min, 5 min) and then stays failed on the dashboard, each
+    /// failure recorded with its exception.
+    /// </summary>
+    private static JobFilterCollection JobFilters()
+    {
+        var filters = new JobFilterCollection();
+        filters.Add(new CaptureCultureAttribute());
+        filters.Add(new AutomaticRetryAttribute { Attempts = 3, DelaysInSeconds = [10, 60, 300] });
+        filters.Add(new StatisticsHistoryAttribute());
+        filters.Add(new ContinuationsSupportAttribute());
+        return filters;
+    }
+
+    /// <summary>This host's job storage, by provider; see the class summary.</summary>
+    private static JobStorage CreateStorage(IConfiguration configuration, JobsOptions options)
+    {
+        var provider = DatabaseSetup.ProviderOf(configuration);
+        var connectionString = JobsConnectionString(configuration, provider);
+        if (provider == DbProvider.PostgreSql)
+        {
+            var storageOptions = new PostgreSqlStorageOptions
+            {
+                UseSlidingInvisibilityTimeout = true,
+                QueuePollInterval = options.PollInterval,
+                PrepareSchemaIfNecessary = true,
+                SchemaName = "hangfire",
+                // Hangfire holds its own locks for moments (triggering a recurring job, a state change);
+                // one left by a node killed while holding it is taken to be stale after this, rather
+                // than the default 10 minutes that would stall that recurring job.
+                DistributedLockTimeout = TimeSpan.FromSeconds(30),
+            };
+            return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storageOptions), storageOptions);
+        }
+        var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        return new SQLiteStorage(file, new SQLiteStorageOptions
+        {
+            InvisibilityTimeout = options.InvisibilityTimeout,
+            QueuePollInterval = options.PollInterval,
+        });
     }
 
     /// <summary>
