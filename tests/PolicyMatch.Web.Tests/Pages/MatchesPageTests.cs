@@ -177,6 +177,25 @@ public class MatchesPageTests(Portal portal) : IClassFixture<Portal>
     }
 
     [Fact]
+    public async Task Every_option_count_is_what_the_page_lists_with_that_option_chosen_and_the_other_filters_kept()
+    {
+        // One filter already chosen (funding), so each count must also respect the other filters.
+        var base_ = "/check?" + Chaoyang + "&kind=funding";
+        var page = await portal.PageAsync(base_);
+        var options = page.QuerySelectorAll("select[name=dept] option:not([value='']), select[name=status] option:not([value=''])")
+            .Select(o => (Name: o.ParentElement!.GetAttribute("name")!, Value: o.GetAttribute("value")!,
+                Count: int.Parse(System.Text.RegularExpressions.Regex.Match(o.TextContent, @"\((\d+)\)$").Groups[1].Value)))
+            .ToList();
+        Assert.Contains(options, o => o.Name == "dept" && o.Count > 0);
+        Assert.Contains(options, o => o.Name == "dept" && o.Count == 0);
+        foreach (var (name, value, count) in options)
+        {
+            var chosen = await portal.PageAsync(base_ + "&" + name + "=" + Enc(value));
+            Assert.True(count == chosen.QuerySelectorAll("article.match").Length, $"{name}={value}: option says {count}, page lists {chosen.QuerySelectorAll("article.match").Length}");
+        }
+    }
+
+    [Fact]
     public async Task Filters_by_kind_department_and_status_show_counts_and_narrow_the_lists()
     {
         var page = await portal.PageAsync("/check?" + Chaoyang);

@@ -60,6 +60,41 @@ public sealed record MatchFilters(string? Kind, string? Department, string? Stat
         new KeyValuePair<string, string?>("status", Status),
     }.Where(kv => kv.Value is not null)).ToString()[1..];
 
+    /// <summary>
+    /// How many measures each filter option would list with it chosen and the other filters kept, in one
+    /// pass over the report: every department the report's measures name appears, with 0 when the other
+    /// filters exclude all of its measures. (Counting per option instead read every measure's departments
+    /// once per department: the busiest part of the matches page.)
+    /// </summary>
+    public FilterCounts Count(MatchReport report)
+    {
+        var kinds = new Dictionary<string, int>(StringComparer.Ordinal);
+        var departments = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var standings = new Dictionary<Standing, int>();
+        foreach (var item in report.Items)
+        {
+            var itemDepartments = Departments.Of(item.Measure);
+            var standing = report.StandingOf(item);
+            var kindKept = Kind is null || item.Measure.Kind == Kind;
+            var departmentKept = Department is null || itemDepartments.Contains(Department);
+            var statusKept = Status is null || MatchGroups.Name(standing) == Status;
+            if (departmentKept && statusKept)
+            {
+                kinds[item.Measure.Kind] = kinds.GetValueOrDefault(item.Measure.Kind) + 1;
+            }
+            // A measure that names a department twice counts once under it.
+            foreach (var department in itemDepartments.Count > 1 ? itemDepartments.Distinct(StringComparer.Ordinal) : itemDepartments)
+            {
+                departments[department] = departments.GetValueOrDefault(department) + (kindKept && statusKept ? 1 : 0);
+            }
+            if (kindKept && departmentKept)
+            {
+                standings[standing] = standings.GetValueOrDefault(standing) + 1;
+            }
+        }
+        return new FilterCounts(kinds, departments, standings);
+    }
+
     public bool Keeps(MatchItem item, MatchReport report, bool ignoreKind = false, bool ignoreDepartment = false, bool ignoreStatus = false) =>
         (ignoreKind || Kind is null || item.Measure.Kind == Kind)
         && (ignoreDepartment || Department is null || Departments.Of(item.Measure).Contains(Department))
@@ -209,3 +244,7 @@ public static class ProfileQuery
         return form;
     }
 }
+
+/// <summary>What <see cref="MatchFilters.Count"/> found: per kind, per department (all, in order), per standing.</summary>
+public sealed record FilterCounts(
+    IReadOnlyDictionary<string, int> Kinds, IReadOnlyDictionary<string, int> Departments, IReadOnlyDictionary<Standing, int> Standings);
