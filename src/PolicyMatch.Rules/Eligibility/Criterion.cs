@@ -28,21 +28,24 @@ public sealed record MeasureEvaluation(
     /// <summary>The distinct public facts to supply to resolve the unknown criteria, in criterion order.</summary>
     public IReadOnlyList<string> MissingFacts => _missingFacts ??= CollectMissing(Criteria);
 
-    private int NotMetCount
-    {
-        get
-        {
-            var n = 0;
-            foreach (var c in Criteria)
-            {
-                if (c.Result == CriterionResult.NotMet)
-                {
-                    n++;
-                }
-            }
+    private int? _notMetCount;
 
-            return n;
+    // Counted once, by index: a page asks each evaluation for its group several times, and an interface
+    // foreach allocates an enumerator each time.
+    private int NotMetCount => _notMetCount ??= CountNotMet(Criteria);
+
+    private static int CountNotMet(IReadOnlyList<CriterionEvaluation> criteria)
+    {
+        var n = 0;
+        for (var i = 0; i < criteria.Count; i++)
+        {
+            if (criteria[i].Result == CriterionResult.NotMet)
+            {
+                n++;
+            }
         }
+
+        return n;
     }
 
     private static IReadOnlyList<string> CollectMissing(IReadOnlyList<CriterionEvaluation> criteria)

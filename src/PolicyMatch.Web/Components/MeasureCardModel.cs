@@ -90,7 +90,7 @@ public sealed record MeasureCardModel
             Total = e.Total,
             MissingFacts = item.Group == MatchGroup.NeedsInformation ? e.MissingFacts : [],
             Failing = item.Group == MatchGroup.NearMiss ? e.NearMissCriterion : null,
-            Helpers = item.Helpers.Select(h => new MeasureLink(h.MeasureId, h.Title, h.TitleEn)).ToList(),
+            Helpers = item.Helpers.Count == 0 ? [] : item.Helpers.Select(h => new MeasureLink(h.MeasureId, h.Title, h.TitleEn)).ToList(),
             Compact = compact,
         };
     }

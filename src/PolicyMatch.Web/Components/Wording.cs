@@ -5,8 +5,23 @@ namespace PolicyMatch.Web.Components;
 /// <summary>Phrases with numbers, in both languages with English plurals ("1 of 1 criterion met").</summary>
 public static class Wording
 {
-    public static string CriteriaMet(int met, int total) =>
-        T($"满足 {met} / {total} 项条件", total == 1 ? $"{met} of 1 criterion met" : $"{met} of {total} criteria met");
+    public static string CriteriaMet(int met, int total)
+    {
+        if (met is < 0 or >= MaxCachedCriteria || total is < 0 or >= MaxCachedCriteria)
+        {
+            return CriteriaMetText(met, total, English);
+        }
+        // Every card shows this phrase: the few (met, total) pairs a catalog has are built once per language.
+        var cache = English ? CriteriaMetEn : CriteriaMetZh;
+        return cache[met, total] ??= CriteriaMetText(met, total, English);
+    }
+
+    private const int MaxCachedCriteria = 32;
+    private static readonly string?[,] CriteriaMetZh = new string?[MaxCachedCriteria, MaxCachedCriteria];
+    private static readonly string?[,] CriteriaMetEn = new string?[MaxCachedCriteria, MaxCachedCriteria];
+
+    private static string CriteriaMetText(int met, int total, bool english) =>
+        english ? (total == 1 ? $"{met} of 1 criterion met" : $"{met} of {total} criteria met") : $"满足 {met} / {total} 项条件";
 
     public static string Measures(int n) => T($"{n} 项措施", n == 1 ? "1 measure" : $"{n} measures");
 

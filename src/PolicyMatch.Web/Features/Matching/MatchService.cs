@@ -9,7 +9,9 @@ namespace PolicyMatch.Web.Features.Matching;
 public sealed record MatchItem(MeasureVersionRow Measure, MeasureEvaluation Evaluation, PeriodStatus Period, bool FailsOnLocationOnly)
 {
     /// <summary>A near miss is one the company can act on: failing only on location is not.</summary>
-    public MatchGroup Group => MatchGroups.Of(Evaluation, FailsOnLocationOnly);
+    public MatchGroup Group => _group ??= MatchGroups.Of(Evaluation, FailsOnLocationOnly);
+
+    private MatchGroup? _group;
 
     /// <summary>Measures that help meet the failing criterion of a near miss (empty otherwise).</summary>
     public IReadOnlyList<MeasureVersionRow> Helpers { get; init; } = [];

@@ -81,6 +81,15 @@ public static class Reference
         return regions;
     }
 
-    public static string KindLabel(string kind, bool english) =>
-        Kinds.FirstOrDefault(k => k.Value == kind) is { Value: not null } k ? (english ? k.En : k.Zh) : kind;
+    public static string KindLabel(string kind, bool english)
+    {
+        foreach (var k in Kinds)
+        {
+            if (k.Value == kind)
+            {
+                return english ? k.En : k.Zh;
+            }
+        }
+        return kind;
+    }
 }
