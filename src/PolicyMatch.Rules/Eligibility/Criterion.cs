@@ -51,10 +51,12 @@ public sealed record MeasureEvaluation(
     private static IReadOnlyList<string> CollectMissing(IReadOnlyList<CriterionEvaluation> criteria)
     {
         List<string>? list = null;
-        foreach (var c in criteria)
+        for (var i = 0; i < criteria.Count; i++)
         {
-            foreach (var f in c.MissingFacts)
+            var facts = criteria[i].MissingFacts;
+            for (var j = 0; j < facts.Count; j++)
             {
+                var f = facts[j];
                 list ??= [];
                 if (!list.Contains(f))
                 {

@@ -34,7 +34,7 @@ public sealed class MatchReportJson(MatchReport report) : IActionResult
     internal static void Write(Utf8JsonWriter w, MatchReport report)
     {
         w.WriteStartObject();
-        w.WriteString("as_of", report.AsOf.ToString("yyyy-MM-dd"));
+        WriteDate(w, "as_of", report.AsOf);
         // Standings once per item: the order below and the counts both need them.
         var standings = new Standing[report.Items.Count];
         for (var n = 0; n < standings.Length; n++) standings[n] = report.StandingOf(report.Items[n]);
@@ -87,13 +87,15 @@ public sealed class MatchReportJson(MatchReport report) : IActionResult
             w.WriteString("standing", MatchGroups.Name(standing));
             w.WriteString("group", MatchGroups.Name(item.Group));
             if (item.Measure.Amount is { } amount) w.WriteString("amount", amount);
-            if (item.Measure.WindowCloses is { } closes) w.WriteString("window_closes", closes.ToString("yyyy-MM-dd"));
-            if (item.Measure.PeriodTo is { } to) w.WriteString("period_to", to.ToString("yyyy-MM-dd"));
+            if (item.Measure.WindowCloses is { } closes) WriteDate(w, "window_closes", closes);
+            if (item.Measure.PeriodTo is { } to) WriteDate(w, "period_to", to);
             if (item.Helpers.Count > 0) WriteStrings(w, "helped_by", item.Helpers.Select(h => h.MeasureId).ToList());
             WriteStrings(w, "missing_facts", e.MissingFacts);
             w.WriteStartArray("criteria");
-            foreach (var c in e.Criteria)
+            // By index: an interface foreach allocates an enumerator per measure.
+            for (var n = 0; n < e.Criteria.Count; n++)
             {
+                var c = e.Criteria[n];
                 w.WriteStartObject();
                 w.WriteString("id", c.Id);
                 w.WriteString("label", L.T(c.LabelZh, c.LabelEn));
@@ -109,10 +111,18 @@ public sealed class MatchReportJson(MatchReport report) : IActionResult
     private static void WriteStrings(Utf8JsonWriter w, string name, IReadOnlyList<string> values)
     {
         w.WriteStartArray(name);
-        foreach (var v in values)
+        for (var n = 0; n < values.Count; n++)
         {
-            w.WriteStringValue(v);
+            w.WriteStringValue(values[n]);
         }
         w.WriteEndArray();
+    }
+
+    /// <summary>A date as yyyy-MM-dd, formatted into the writer without a string per date.</summary>
+    private static void WriteDate(Utf8JsonWriter w, string name, DateOnly date)
+    {
+        Span<char> text = stackalloc char[10];
+        date.TryFormat(text, out var written, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        w.WriteString(name, text[..written]);
     }
 }

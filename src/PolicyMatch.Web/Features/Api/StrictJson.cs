@@ -11,42 +11,66 @@ namespace PolicyMatch.Web.Features.Api;
 /// </summary>
 public static class StrictJson
 {
+    /// <summary>
+    /// One open container: its keys so far (objects) or next index (arrays), and how its parent reaches
+    /// it (a property name, or an index). Paths are spelled out only for a problem: this check reads
+    /// every request body of the API, and most have none.
+    /// </summary>
+    private struct Frame
+    {
+        public HashSet<string>? Keys;
+        public int Index;
+        public string? ReachedByName;
+        public int ReachedByIndex;
+    }
+
     public static (string Message, string Path)? Check(ReadOnlySpan<byte> json, int maxDepth)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = maxDepth });
-        // One frame per open container: its keys (objects) or next index (arrays), and the path to it.
-        var frames = new Stack<(HashSet<string>? Keys, int Index, string Path)>();
-        var path = "$";
+        var frames = new List<Frame>();
         string? pending = null;
         try
         {
             while (reader.Read())
             {
-                var at = ValuePath(frames, pending, path);
                 switch (reader.TokenType)
                 {
                     case JsonTokenType.StartObject:
                     case JsonTokenType.StartArray:
-                        Advance(frames, ref pending);
-                        frames.Push((reader.TokenType == JsonTokenType.StartObject ? new HashSet<string>(StringComparer.Ordinal) : null, 0, at));
-                        break;
+                        {
+                            var reachedByIndex = frames.Count > 0 && frames[^1].Keys is null ? frames[^1].Index : -1;
+                            var reachedByName = pending;
+                            Advance(frames, ref pending);
+                            frames.Add(new Frame
+                            {
+                                Keys = reader.TokenType == JsonTokenType.StartObject ? new HashSet<string>(StringComparer.Ordinal) : null,
+                                ReachedByName = reachedByName,
+                                ReachedByIndex = reachedByIndex,
+                            });
+                            break;
+                        }
                     case JsonTokenType.EndObject:
                     case JsonTokenType.EndArray:
-                        frames.Pop();
+                        frames.RemoveAt(frames.Count - 1);
                         break;
                     case JsonTokenType.PropertyName:
                         {
-                            var frame = frames.Peek();
-                            var name = Text(ref reader, frame.Path + "." + Encoding.UTF8.GetString(reader.ValueSpan));
-                            if (!frame.Keys!.Add(name))
+                            if (Problem(ref reader, out var name) is { } nameProblem)
                             {
-                                return ($"the key '{name}' is given twice in one object", frame.Path + "." + name);
+                                return (nameProblem, PathOf(frames) + "." + Encoding.UTF8.GetString(reader.ValueSpan));
+                            }
+                            if (!frames[^1].Keys!.Add(name!))
+                            {
+                                return ($"the key '{name}' is given twice in one object", PathOf(frames) + "." + name);
                             }
                             pending = name;
                             break;
                         }
                     case JsonTokenType.String:
-                        Text(ref reader, at);
+                        if (Problem(ref reader, out _) is { } textProblem)
+                        {
+                            return (textProblem, PathOf(frames) + ValueSegment(frames, pending));
+                        }
                         Advance(frames, ref pending);
                         break;
                     default:
@@ -54,10 +78,6 @@ public static class StrictJson
                         break;
                 }
             }
-        }
-        catch (InvalidText e)
-        {
-            return (e.Message, e.Path);
         }
         catch (JsonException)
         {
@@ -67,39 +87,55 @@ public static class StrictJson
         return null;
     }
 
-    private static string ValuePath(Stack<(HashSet<string>? Keys, int Index, string Path)> frames, string? pending, string root)
+    /// <summary>The path of the innermost open container: "$", then ".name" or "[i]" per level.</summary>
+    private static string PathOf(List<Frame> frames)
     {
-        if (frames.Count == 0) return root;
-        var frame = frames.Peek();
-        return frame.Keys is null ? $"{frame.Path}[{frame.Index}]" : $"{frame.Path}.{pending}";
+        var path = new StringBuilder("$");
+        foreach (var frame in frames.Skip(1))
+        {
+            if (frame.ReachedByIndex >= 0) path.Append('[').Append(frame.ReachedByIndex).Append(']');
+            else path.Append('.').Append(frame.ReachedByName);
+        }
+        return path.ToString();
     }
 
-    private static void Advance(Stack<(HashSet<string>? Keys, int Index, string Path)> frames, ref string? pending)
+    /// <summary>How the current value is reached from its container (".name" or "[i]"); empty at the top.</summary>
+    private static string ValueSegment(List<Frame> frames, string? pending) =>
+        frames.Count == 0 ? "" : frames[^1].Keys is null ? $"[{frames[^1].Index}]" : "." + pending;
+
+    private static void Advance(List<Frame> frames, ref string? pending)
     {
         pending = null;
-        if (frames.Count > 0 && frames.Peek().Keys is null)
+        if (frames.Count > 0 && frames[^1].Keys is null)
         {
-            var (keys, index, p) = frames.Pop();
-            frames.Push((keys, index + 1, p));
+            var frame = frames[^1];
+            frame.Index++;
+            frames[^1] = frame;
         }
     }
 
-    private static string Text(ref Utf8JsonReader reader, string path)
+    /// <summary>
+    /// What is wrong with a property name or string value, or null. Valid UTF-8 without escapes needs no
+    /// copy (a value's text is not kept: <paramref name="text"/> is null then); escaped text is unescaped
+    /// to find lone surrogates.
+    /// </summary>
+    private static string? Problem(ref Utf8JsonReader reader, out string? text)
     {
+        text = null;
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence && reader.TokenType == JsonTokenType.String)
+        {
+            return System.Text.Unicode.Utf8.IsValid(reader.ValueSpan) ? null : "the text is not valid UTF-8";
+        }
         try
         {
-            return reader.GetString()!;
+            text = reader.GetString()!;
+            return null;
         }
         catch (InvalidOperationException)
         {
-            throw new InvalidText(
-                reader.ValueIsEscaped ? "the text has an escaped lone surrogate (\\ud800–\\udfff without its pair), which is not a character"
-                    : "the text is not valid UTF-8", path);
+            return reader.ValueIsEscaped
+                ? "the text has an escaped lone surrogate (\\ud800–\\udfff without its pair), which is not a character"
+                : "the text is not valid UTF-8";
         }
-    }
-
-    private sealed class InvalidText(string message, string path) : Exception(message)
-    {
-        public string Path { get; } = path;
     }
 }

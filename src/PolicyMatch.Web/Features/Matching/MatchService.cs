@@ -219,14 +219,35 @@ public sealed class MatchService(CatalogCache catalog, EligibilityEngine engine)
     /// Most useful first: measures in force before upcoming and expired ones, an open window closing
     /// soonest first, then the share of criteria met, then the catalog order.
     /// </summary>
-    private static List<MatchItem> Sort(List<MatchItem> items) =>
-        items.OrderBy(i => i.Period switch { PeriodStatus.InForce => 0, PeriodStatus.Upcoming => 1, _ => 2 })
-            .ThenBy(i => i.Measure.WindowCloses ?? DateOnly.MaxValue)
-            .ThenBy(i => i.Measure.PeriodTo ?? DateOnly.MaxValue)
-            .ThenByDescending(i => i.Evaluation.Total == 0 ? 1m : (decimal)i.Evaluation.Met / i.Evaluation.Total)
-            .ThenBy(i => i.Measure.PlanId, StringComparer.Ordinal)
-            .ThenBy(i => i.Measure.MeasureId, StringComparer.Ordinal)
-            .ToList();
+    /// <summary>
+    /// In force first, then upcoming, then expired; within each, the soonest deadline, the soonest end of
+    /// the period, the larger share of criteria met, then plan and measure id (a total order, so the
+    /// result does not depend on the sort's stability). Sorted in place with one comparison: sorting by
+    /// key selectors allocated key arrays per request.
+    /// </summary>
+    private static List<MatchItem> Sort(List<MatchItem> items)
+    {
+        items.Sort(Compare);
+        return items;
+    }
+
+    private static int Compare(MatchItem a, MatchItem b)
+    {
+        static int Rank(PeriodStatus p) => p switch { PeriodStatus.InForce => 0, PeriodStatus.Upcoming => 1, _ => 2 };
+        var c = Rank(a.Period).CompareTo(Rank(b.Period));
+        if (c == 0) c = (a.Measure.WindowCloses ?? DateOnly.MaxValue).CompareTo(b.Measure.WindowCloses ?? DateOnly.MaxValue);
+        if (c == 0) c = (a.Measure.PeriodTo ?? DateOnly.MaxValue).CompareTo(b.Measure.PeriodTo ?? DateOnly.MaxValue);
+        if (c == 0)
+        {
+            // met/total, larger first, compared exactly by cross-multiplying (no criteria counts as all met).
+            var (am, at) = a.Evaluation.Total == 0 ? (1L, 1L) : (a.Evaluation.Met, (long)a.Evaluation.Total);
+            var (bm, bt) = b.Evaluation.Total == 0 ? (1L, 1L) : (b.Evaluation.Met, (long)b.Evaluation.Total);
+            c = (bm * at).CompareTo(am * bt);
+        }
+        if (c == 0) c = string.CompareOrdinal(a.Measure.PlanId, b.Measure.PlanId);
+        if (c == 0) c = string.CompareOrdinal(a.Measure.MeasureId, b.Measure.MeasureId);
+        return c;
+    }
 }
 
 /// <summary>
