@@ -12,8 +12,10 @@ public sealed record DispatchReport(int Recovered, int Skipped, int Sent, int Re
 /// <summary>
 /// Sends the pending email deliveries: claims them in small batches (pending → sending, attempt stamp,
 /// lease), sends with <see cref="NoticesOptions.DispatchParallelism"/> SMTP calls in flight, and records
-/// each result as soon as its SMTP call returns — sent, or pending again after an exponential backoff,
-/// or failed once its attempts are used up or the server refused the recipient for good.
+/// each result when its SMTP call returns — sent (group-committed with the other sends that returned
+/// meanwhile, see <see cref="SentMarks"/>; the send keeps its place in flight until its mark is written),
+/// or pending again after an exponential backoff, or failed once its attempts are used up or the server
+/// refused the recipient for good.
 /// <para>
 /// Never twice in normal operation: a delivery is sent only by the claim that moved it to 'sending',
 /// and is marked sent only by that claim (same attempt stamp). Runs never overlap (a lock here, and
@@ -65,6 +67,7 @@ public sealed class DeliveryDispatcher(
         var more = false;
         var runTime = System.Diagnostics.Stopwatch.StartNew();
         using var pause = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        await using var marks = new SentMarks(outbox, _write);
 
         async IAsyncEnumerable<ClaimedDelivery> Claims([EnumeratorCancellation] CancellationToken token = default)
         {
@@ -111,16 +114,16 @@ public sealed class DeliveryDispatcher(
                 // cut off halfway is the one case where we cannot know whether it arrived.
                 var error = await SendAsync(delivery, messages, o);
                 var now = clock.GetUtcNow();
+                if (error is null)
+                {
+                    await marks.MarkAsync(delivery, now);
+                    Interlocked.Increment(ref sent);
+                    Interlocked.Exchange(ref failuresInARow, 0);
+                    return;
+                }
                 await _write.WaitAsync(CancellationToken.None);
                 try
                 {
-                    if (error is null)
-                    {
-                        await outbox.MarkSentAsync(delivery, now, CancellationToken.None);
-                        Interlocked.Increment(ref sent);
-                        Interlocked.Exchange(ref failuresInARow, 0);
-                        return;
-                    }
                     var giveUp = error.Value.Permanent || delivery.Attempts >= o.MaxAttempts;
                     await outbox.MarkFailedAsync(delivery, error.Value.Text, giveUp ? null : now + Backoff(delivery.Attempts, o), CancellationToken.None);
                     if (giveUp)

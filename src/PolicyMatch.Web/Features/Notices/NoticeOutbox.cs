@@ -151,15 +151,32 @@ public sealed class NoticeOutbox(IDbConnectionFactory connections, AuditLog audi
             """, new { Ids = JsonSerializer.Serialize(ids) })).ToList();
     }
 
+    private const string MarkSentSql = """
+        UPDATE notice_deliveries
+        SET status = 'sent', sent_at = @Now, claimed_by = NULL, lease_until = NULL, last_error = NULL
+        WHERE id = @Id AND status = 'sending' AND attempts = @Attempts
+        """;
+
     /// <summary>Records a send the SMTP server accepted; only the claim that sent it can (same attempt stamp).</summary>
     public async Task<bool> MarkSentAsync(ClaimedDelivery d, DateTimeOffset now, CancellationToken ct = default)
     {
         await using var db = await connections.OpenAsync(ct);
-        return await db.ExecuteAsync("""
-            UPDATE notice_deliveries
-            SET status = 'sent', sent_at = @Now, claimed_by = NULL, lease_until = NULL, last_error = NULL
-            WHERE id = @Id AND status = 'sending' AND attempts = @Attempts
-            """, new { d.Id, d.Attempts, Now = Stamp.Of(now) }) == 1;
+        return await db.ExecuteAsync(MarkSentSql, new { d.Id, d.Attempts, Now = Stamp.Of(now) }) == 1;
+    }
+
+    /// <summary>
+    /// <see cref="MarkSentAsync(ClaimedDelivery, DateTimeOffset, CancellationToken)"/> for several sends, in one
+    /// transaction: one commit instead of one per email.
+    /// </summary>
+    public async Task MarkSentAsync(IReadOnlyList<(ClaimedDelivery Delivery, DateTimeOffset At)> sends, CancellationToken ct = default)
+    {
+        await using var db = await connections.OpenAsync(ct);
+        await using var tx = await db.BeginTransactionAsync(ct);
+        foreach (var (d, at) in sends)
+        {
+            await db.ExecuteAsync(MarkSentSql, new { d.Id, d.Attempts, Now = Stamp.Of(at) }, tx);
+        }
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>Records a failed send: back to pending with its next attempt time, or failed for good.</summary>
