@@ -91,6 +91,45 @@ public class MeasureCardTests : ComponentTest
     }
 
     [Fact]
+    public void A_near_miss_card_links_the_open_calls_of_what_helps_with_their_deadline_and_encodes_their_titles()
+    {
+        var cut = Render<MeasureCard>(p => p.Add(x => x.Model, Card(c => c with
+        {
+            Group = MatchGroup.NearMiss, Met = 1,
+            Failing = new CriterionEvaluation("hightech-valid", "高新技术企业资格在有效期内", "Holds a valid high-tech certificate", CriterionResult.NotMet, []),
+            Helpers = [new MeasureLink("tz-hightech-cultivation-pool", "高新技术企业培育库(培育清单)", null)],
+            HelperNotices =
+            [
+                new NoticeLink("n-2026-hightech", "certification_call", "关于开展2026年高新技术企业认定工作的通知 <b>", new DateOnly(2026, 6, 30)),
+                new NoticeLink("n-open-ended", "general", "培育库常年申报", null),
+            ],
+        })));
+        var items = cut.FindAll(".helper-notices li");
+        Assert.Equal(2, items.Count);
+        items[0].MarkupMatches("""<li data-notice="n-2026-hightech">认定申报通知:<a href="/notices/n-2026-hightech">关于开展2026年高新技术企业认定工作的通知 &lt;b&gt;</a> · 截止 <time datetime="2026-06-30">2026-06-30</time></li>""");
+        Assert.Equal("一般通知:培育库常年申报", items[1].TextContent.Trim());
+
+        Language("en");
+        var english = Render<MeasureCard>(p => p.Add(x => x.Model, Card(c => c with
+        {
+            Group = MatchGroup.NearMiss, Met = 1,
+            Failing = new CriterionEvaluation("hightech-valid", "高新技术企业资格在有效期内", "Holds a valid high-tech certificate", CriterionResult.NotMet, []),
+            Helpers = [new MeasureLink("tz-hightech-cultivation-pool", "高新技术企业培育库(培育清单)", null)],
+            HelperNotices = [new NoticeLink("n-2026-hightech", "certification_call", "关于开展2026年高新技术企业认定工作的通知", new DateOnly(2026, 6, 30))],
+        })));
+        Assert.StartsWith("Certification calls: ", english.Find(".helper-notices li").TextContent);
+        Assert.Equal("zh-CN", english.Find(".helper-notices a").GetAttribute("lang"));
+        Assert.Contains("closes 2026-06-30", english.Find(".helper-notices li").TextContent);
+    }
+
+    [Fact]
+    public void A_card_without_helpers_has_no_call_list()
+    {
+        var cut = Render<MeasureCard>(p => p.Add(x => x.Model, Card(c => c with { Group = MatchGroup.Eligible, Met = 3 })));
+        Assert.Empty(cut.FindAll(".helper-notices"));
+    }
+
+    [Fact]
     public void In_English_the_card_uses_the_English_title_and_marks_Chinese_only_text()
     {
         Language("en");

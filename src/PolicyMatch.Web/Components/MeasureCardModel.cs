@@ -7,6 +7,9 @@ namespace PolicyMatch.Web.Components;
 /// <summary>A measure a card links to (a near miss's helper).</summary>
 public sealed record MeasureLink(string MeasureId, string Title, string? TitleEn);
 
+/// <summary>A notice a card links to (the call that opens a helper measure's round): its kind, and its deadline if it states one.</summary>
+public sealed record NoticeLink(string NoticeId, string Kind, string Title, DateOnly? Closes);
+
 /// <summary>
 /// What a measure card shows, as plain values: a page builds it from a match or a catalog row, and a
 /// new catalog field (an amount, a window) reaches every card by being set here.
@@ -55,6 +58,9 @@ public sealed record MeasureCardModel
     /// <summary>Measures that help meet <see cref="Failing"/>.</summary>
     public IReadOnlyList<MeasureLink> Helpers { get; init; } = [];
 
+    /// <summary>Open notices of the <see cref="Helpers"/>: where to apply for what helps.</summary>
+    public IReadOnlyList<NoticeLink> HelperNotices { get; init; } = [];
+
     /// <summary>
     /// A search hit's highlighted text. Trusted markup: the search builds it from HTML-encoded text and
     /// its own &lt;mark&gt; tags only (SearchRepository).
@@ -67,7 +73,9 @@ public sealed record MeasureCardModel
     /// </summary>
     public bool Compact { get; init; }
 
-    public static MeasureCardModel FromMatch(MatchItem item, string profileQuery, bool compact = false)
+    /// <param name="openNotices">The open notices of each helper measure, by measure id (<see cref="NoticeLinks.OpenByMeasureAsync"/>).</param>
+    public static MeasureCardModel FromMatch(MatchItem item, string profileQuery, bool compact = false,
+        IReadOnlyDictionary<string, IReadOnlyList<NoticeLink>>? openNotices = null)
     {
         var m = item.Measure;
         var e = item.Evaluation;
@@ -91,6 +99,8 @@ public sealed record MeasureCardModel
             MissingFacts = item.Group == MatchGroup.NeedsInformation ? e.MissingFacts : [],
             Failing = item.Group == MatchGroup.NearMiss ? e.NearMissCriterion : null,
             Helpers = item.Helpers.Count == 0 ? [] : item.Helpers.Select(h => new MeasureLink(h.MeasureId, h.Title, h.TitleEn)).ToList(),
+            HelperNotices = item.Helpers.Count == 0 || openNotices is null ? [] : item.Helpers
+                .SelectMany(h => openNotices.GetValueOrDefault(h.MeasureId) ?? []).DistinctBy(n => n.NoticeId).ToList(),
             Compact = compact,
         };
     }

@@ -38,7 +38,7 @@ public sealed record HistoryView(CompanyRow Company, IReadOnlyList<ProfileChange
 [Route("companies")]
 public sealed class CompaniesController(
     CompanyRepository companies, CompanyAccess access, ProfileValidator validator, MatchService matching, RematchService rematch, TimeProvider clock,
-    Incubators.TenantLinks links, VerificationRepository verifications) : Controller
+    Incubators.TenantLinks links, VerificationRepository verifications, NoticeLinks noticeLinks) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken ct) => View(await ListAsync(null, null, ct));
@@ -100,11 +100,11 @@ public sealed class CompaniesController(
         var report = await matching.MatchAsync(profile, date, ct);
         var requests = level >= CompanyAccessLevel.Owner ? await companies.PendingRequestsAsync(id, ct) : [];
         var linkRequests = level >= CompanyAccessLevel.Owner ? await links.PendingForCompanyAsync(id, ct) : [];
-        var matches = new MatchesView(form, QueryString.Create(form.ToQuery()).ToString(), report)
+        var matches = await noticeLinks.AddToAsync(new MatchesView(form, QueryString.Create(form.ToQuery()).ToString(), report)
         {
             CompanyId = id,
             SavedAt = Notices.BeijingTime.Format(company.UpdatedAt),
-        };
+        }, ct);
         return View(new CompanyView(company, level, matches, requests) { LinkRequests = linkRequests });
     }
 

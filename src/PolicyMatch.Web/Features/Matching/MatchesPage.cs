@@ -29,6 +29,9 @@ public sealed record MatchesView(ProfileForm Form, string ProfileQuery, MatchRep
     /// <summary>Notices about the measures the company is eligible for now.</summary>
     public IReadOnlyList<NoticeCardModel> Notices { get; init; } = [];
 
+    /// <summary>The open notices of the near misses' helper measures, by measure id.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<NoticeLink>> HelperNotices { get; init; } = new Dictionary<string, IReadOnlyList<NoticeLink>>();
+
     /// <summary>The what-if form, filled with every judged fact.</summary>
     public string WhatIfHref => "/check/edit" + Append(ProfileQuery, CompanyId is { } id ? $"company={id}" : null);
 

@@ -79,9 +79,8 @@ public sealed class MatchingController(
             CanSave = companyId is { } id && diff is not null && await access.CanEditAsync(User, id, ct),
             Filters = filters,
             Diff = diff,
-            Notices = await notices.ForAsync(report.Current(MatchGroup.Eligible), 5, ct),
         };
-        return View("Matches", view);
+        return View("Matches", await notices.AddToAsync(view, ct));
     }
 
     /// <summary>The what-if form, filled with every fact of the result it comes from.</summary>

@@ -29,6 +29,34 @@ public sealed class NoticeLinks(CatalogRepository catalog, TimeProvider clock)
         return notices;
     }
 
+    /// <summary>
+    /// The notices a result page shows: those of the measures the company is eligible for now, and the open
+    /// calls of its near misses' helper measures. Both the anonymous result and a company's page use it.
+    /// </summary>
+    public async Task<MatchesView> AddToAsync(MatchesView view, CancellationToken ct) => view with
+    {
+        Notices = await ForAsync(view.Report.Current(MatchGroup.Eligible), 5, ct),
+        HelperNotices = await OpenByMeasureAsync(view.Report.Items.SelectMany(i => i.Helpers).Select(h => h.MeasureId).ToList(), view.Report.AsOf, ct),
+    };
+
+    /// <summary>
+    /// For each of the measures, the notices about it that a company can still act on as of
+    /// <paramref name="asOf"/> (no window, or one that has not closed), soonest deadline first: a near
+    /// miss's helper measure is offered with the call that opens its round.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<NoticeLink>>> OpenByMeasureAsync(
+        IReadOnlyCollection<string> measureIds, DateOnly asOf, CancellationToken ct)
+    {
+        if (measureIds.Count == 0) return new Dictionary<string, IReadOnlyList<NoticeLink>>();
+        var open = (await AllAsync(ct))
+            .Where(n => n.Window?.Closes is not { } closes || closes >= asOf)
+            .OrderBy(n => n.Window?.Closes ?? DateOnly.MaxValue).ThenByDescending(n => n.PublishedOn)
+            .ToList();
+        return measureIds.Distinct().ToDictionary(
+            id => id,
+            id => (IReadOnlyList<NoticeLink>)open.Where(n => n.Measures.Contains(id)).Select(n => new NoticeLink(n.Id, n.Kind, n.Title, n.Window?.Closes)).ToList());
+    }
+
     /// <summary>Notices about any of the measures, newest first, as cards naming the measures they concern.</summary>
     public async Task<IReadOnlyList<NoticeCardModel>> ForAsync(IEnumerable<MatchItem> items, int max, CancellationToken ct)
     {
