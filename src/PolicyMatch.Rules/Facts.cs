@@ -147,7 +147,6 @@ public static class Facts
     /// <summary>The definition of a fact by name, or null for a name the engine does not know.</summary>
     public static FactDefinition? Find(string name) => ByName.GetValueOrDefault(name);
 
-    public static bool IsKnownFact(string name) => ByName.ContainsKey(name);
 
     private static FactDefinition P(string name, FactType type, string zh, string en, string description = "",
         IReadOnlyList<string>? values = null) =>

@@ -54,7 +54,6 @@ services.AddControllersWithViews(options =>
 services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
 services.AddOpenApi();
 services.AddProblemDetails();
-services.AddLocalization();
 services.Configure<RequestLocalizationOptions>(options =>
 {
     var cultures = new[] { new CultureInfo("zh-CN"), new CultureInfo("en") };

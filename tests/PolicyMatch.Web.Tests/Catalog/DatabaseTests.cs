@@ -40,6 +40,17 @@ public sealed class DatabaseTests : IDisposable
     }
 
     [Fact]
+    public void Both_migration_folders_hold_the_same_numbers_and_names()
+    {
+        // One schema, two dialects: a migration added to one folder only would leave the other database behind.
+        var sqlite = MigrationRunner.Discover(DbProvider.Sqlite).Select(m => (m.Number, m.Name)).ToList();
+        var postgres = MigrationRunner.Discover(DbProvider.PostgreSql).Select(m => (m.Number, m.Name)).ToList();
+        Assert.NotEmpty(sqlite);
+        Assert.Equal(sqlite, postgres);
+        Assert.Equal(sqlite.OrderBy(m => m.Number), sqlite);
+    }
+
+    [Fact]
     public async Task Migrations_create_the_database_file_and_run_once()
     {
         var runner = new MigrationRunner(_connections, NullLogger<MigrationRunner>.Instance);

@@ -94,7 +94,7 @@ public sealed class ApiController(
         {
             return Ok(new { count = all.Count, measures = all.Values.Select(m => m.ToDocument()) });
         }
-        var hits = await search.SearchAsync(q, filters with { Status = filters.Status }, districtName is null ? null : Reference.RegionsReaching(districtName), 500, ct);
+        var hits = await search.SearchAsync(q, filters, districtName is null ? null : Reference.RegionsReaching(districtName), SearchRepository.MaxApiHits, ct);
         var measures = hits.Where(h => h.DocKind == "measure" && all.ContainsKey(h.DocKey))
             .Select(h => new { measure = all[h.DocKey].ToDocument(), snippet = h.SnippetHtml })
             .ToList();

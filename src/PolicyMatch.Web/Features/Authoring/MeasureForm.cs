@@ -116,9 +116,6 @@ public sealed class FormErrors
 
     public (string Path, string Message)? For(string field) => _byField.TryGetValue(field, out var e) ? e : null;
 
-    /// <summary>Whether any field under <paramref name="prefix"/> has a problem.</summary>
-    public bool Under(string prefix) => _byField.Keys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal));
-
     public IEnumerable<(string Field, string Path, string Message)> All => _byField.Select(kv => (kv.Key, kv.Value.Path, kv.Value.Message));
 
     /// <summary>The problems in the order their fields appear on the editor page.</summary>

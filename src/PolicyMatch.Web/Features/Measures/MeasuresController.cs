@@ -42,7 +42,7 @@ public sealed class MeasuresController(
         }
         else
         {
-            var hits = await search.SearchAsync(q, filters, districtName is null ? null : Reference.RegionsReaching(districtName), 200, ct);
+            var hits = await search.SearchAsync(q, filters, districtName is null ? null : Reference.RegionsReaching(districtName), SearchRepository.MaxPageHits, ct);
             var clauseCache = new Dictionary<string, IReadOnlyList<ClauseRow>>();
             foreach (var hit in hits)
             {

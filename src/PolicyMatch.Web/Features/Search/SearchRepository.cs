@@ -54,6 +54,15 @@ public sealed class SearchRepository(IDbConnectionFactory connections)
         (query ?? "").Split([' ', '\u3000', '\t', ',', '，'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Distinct().Take(MaxTerms).ToList();
 
+    /// <summary>
+    /// Most hits the measures page lists: each is a full card, and a page of 200 cards is already more than
+    /// a person reads (the catalog holds 69 measures today; the cap bounds a grown catalog's page).
+    /// </summary>
+    public const int MaxPageHits = 200;
+
+    /// <summary>Most hits <c>GET /api/measures</c> returns: compact JSON for programs, so a larger cap than the page.</summary>
+    public const int MaxApiHits = 500;
+
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string? query, SearchFilters filters, IReadOnlyCollection<string>? regionsForDistrict, int limit = 100, CancellationToken ct = default)
     {
         var terms = Terms(query);
