@@ -93,6 +93,7 @@ services.AddSingleton<CompanyRepository>();
 services.AddSingleton<CompanyAccess>();
 services.AddSingleton<VerificationRepository>();
 services.AddSingleton<PersonalData>();
+services.AddSingleton<PolicyMatch.Web.Features.Account.Registration>();
 services.AddSingleton<IncubatorRepository>();
 services.AddIncubatorFeature();
 services.AddAuthoringFeature();
