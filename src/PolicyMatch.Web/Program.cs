@@ -145,6 +145,7 @@ if (!app.Environment.IsDevelopment())
 app.UseSecurityHeaders();
 app.UseStatusCodePagesWithReExecute("/error/{0}");
 app.UseBadInputAs400();
+app.UseFormInputChecks();
 app.UseRequestLocalization();
 app.Use(async (context, next) =>
 {
