@@ -92,6 +92,7 @@ services.AddSingleton<CompanyRepository>();
 services.AddSingleton<CompanyAccess>();
 services.AddSingleton<VerificationRepository>();
 services.AddSingleton<PersonalData>();
+services.AddSingleton<PolicyMatch.Web.Features.Account.Registration>();
 services.AddSingleton<IncubatorRepository>();
 services.AddIncubatorFeature();
 services.AddAuthoringFeature();
@@ -143,6 +144,7 @@ if (!app.Environment.IsDevelopment())
 app.UseSecurityHeaders();
 app.UseStatusCodePagesWithReExecute("/error/{0}");
 app.UseBadInputAs400();
+app.UseFormInputChecks();
 app.UseRequestLocalization();
 app.Use(async (context, next) =>
 {

@@ -33,7 +33,7 @@ public class IncubatorFlowTests(BrowserPortal portal) : IClassFixture<BrowserPor
             await page.GotoAsync(portal.BaseUrl + "/account/register");
             await page.GetByLabel("孵化器/众创空间顾问").CheckAsync();
             await page.GetByLabel("邮箱").FillAsync($"advisor-{Guid.NewGuid():N}@example.com");
-            await page.GetByLabel("姓名", new() { Exact = true }).FillAsync("王顾问");
+            await page.GetByLabel("姓名").FillAsync("王顾问"); // the label also holds the required marker (*)
             await page.GetByLabel("孵化器名称(顾问填写)").FillAsync("未来科学城创新孵化器");
             await page.GetByLabel("密码(至少10个字符)").FillAsync("correct horse battery");
             await page.GetByLabel("确认密码").FillAsync("correct horse battery");

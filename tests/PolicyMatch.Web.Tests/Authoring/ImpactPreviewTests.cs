@@ -84,13 +84,21 @@ public class ImpactPreviewTests(Portal portal) : IClassFixture<Portal>
         var id = AdminForms.Slug("hd-export");
         await admin.SaveAsync("/admin/measures/new", "/admin/measures/new", await AdminForms.NewMeasureAsync(portal, id, "导出测试", minEmployees: 50));
 
+        await using (var db = await portal.Service<PolicyMatch.Web.Infrastructure.Data.IDbConnectionFactory>().OpenAsync())
+        {
+            await Dapper.SqlMapper.ExecuteAsync(db, "UPDATE companies SET verified_at = '2026-01-01T00:00:00Z' WHERE uscc = 'TEST00000000000001'");
+        }
         var response = await admin.Client.GetAsync($"/admin/measures/{id}/eligible.csv?version=1");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
         var bytes = await response.Content.ReadAsByteArrayAsync();
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]); // a BOM, so Excel reads UTF-8
         var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("统一社会信用代码,企业名称,所在区,措施编号,措施名称,版本,评估日期", lines[0]);
+        Assert.Equal("统一社会信用代码,企业名称,所在区,措施编号,措施名称,版本,评估日期,认证状态", lines[0]);
+        // 甲's ownership was proved (what an administrator's approval writes); nobody proved 戊's, and the list
+        // says so (issue 14 item 8).
+        Assert.Contains(lines, l => l.StartsWith("TEST00000000000001,", StringComparison.Ordinal) && l.EndsWith(",已认证", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("戊科技", StringComparison.Ordinal) && l.EndsWith(",未认证", StringComparison.Ordinal));
         Assert.Equal(3, lines.Length);
         Assert.Contains(lines, l => l.StartsWith($"TEST00000000000001,甲科技,海淀区,{id},导出测试,1,", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("\"\t=戊科技\"", StringComparison.Ordinal) || l.Contains("'=戊科技", StringComparison.Ordinal) || l.Contains("\t=戊科技", StringComparison.Ordinal));

@@ -107,7 +107,7 @@ public class TenantCsvTests
         Assert.Equal(badCheck, byCell[(3, "B")].Value);
         Assert.Equal("上海市", byCell[(5, "C")].Value);
         Assert.Contains("月球基地", byCell[(5, "D")].Reason);
-        Assert.Contains("YYYY-MM-DD", byCell[(5, "F")].Reason);
+        Assert.Contains("不存在的日期", byCell[(5, "F")].Reason); // month 13: impossible, not a format error (issue 14 item 12)
         Assert.Equal("四十五", byCell[(5, "G")].Value);
         Assert.Contains("是 或 否", byCell[(5, "H")].Reason);
         Assert.Contains("企业名称", byCell[(6, "A")].Reason);

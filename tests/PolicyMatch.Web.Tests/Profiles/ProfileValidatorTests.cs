@@ -40,7 +40,7 @@ public class ProfileValidatorTests
     {
         var check = Validator.FromForm(new ProfileForm
         {
-            Uscc = "91110000600037341X", District = "", EstablishedOn = "2019/05/01", Employees = "四十五",
+            Uscc = "91110000600037341X", District = "", EstablishedOn = "2019/05/32", Employees = "四十五",
             RevenueLastYear = "-5", IndustryCode = "9999", Hightech = "yes", HightechIssuedOn = "2024-12-01",
             HightechExpiresOn = "2023-01-01", TechSme = "yes", Unicorn = "maybe",
         }, requireIdentity: true);

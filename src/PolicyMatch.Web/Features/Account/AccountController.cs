@@ -55,8 +55,10 @@ public sealed class PasswordForm
 }
 
 [Route("account")]
-public sealed class AccountController(UserRepository users, AccountService accounts, Incubators.IncubatorRepository incubators, PersonalData personalData) : Controller
+public sealed class AccountController(UserRepository users, AccountService accounts, Incubators.IncubatorRepository incubators, Registration registration) : Controller
 {
+    private static string IncubatorTaken => T("该孵化器已注册,请联系其顾问", "That incubator is registered already: ask its advisor");
+
     [HttpGet("register")]
     public IActionResult Register() => View(new RegisterForm());
 
@@ -73,7 +75,7 @@ public sealed class AccountController(UserRepository users, AccountService accou
         }
         if (form.Kind == Roles.Advisor && !string.IsNullOrWhiteSpace(form.IncubatorName) && await incubators.FindByNameAsync(form.IncubatorName, ct) is not null)
         {
-            ModelState.AddModelError(nameof(form.IncubatorName), T("该孵化器已注册,请联系其顾问", "That incubator is registered already: ask its advisor"));
+            ModelState.AddModelError(nameof(form.IncubatorName), IncubatorTaken);
         }
         if (!form.AcceptPrivacy)
         {
@@ -83,18 +85,18 @@ public sealed class AccountController(UserRepository users, AccountService accou
         {
             return View(form);
         }
-        var id = await users.CreateAsync(form.Email!, form.DisplayName!, AccountService.Hash(form.Password!), form.Kind!, ct);
-        if (id is null)
+        var (outcome, id) = await registration.RegisterAsync(
+            form.Email!, form.DisplayName!, AccountService.Hash(form.Password!), form.Kind!, form.IncubatorName, PrivacyNotice.Version, ct);
+        switch (outcome)
         {
-            ModelState.AddModelError(nameof(form.Email), T("该邮箱已注册,请直接登录", "That email is registered already: log in instead"));
-            return View(form);
+            case RegistrationOutcome.EmailTaken:
+                ModelState.AddModelError(nameof(form.Email), T("该邮箱已注册,请直接登录", "That email is registered already: log in instead"));
+                return View(form);
+            case RegistrationOutcome.IncubatorTaken:
+                ModelState.AddModelError(nameof(form.IncubatorName), IncubatorTaken);
+                return View(form);
         }
-        await personalData.RecordConsentAsync(id.Value, PrivacyNotice.Version, ct);
-        if (form.Kind == Roles.Advisor)
-        {
-            await incubators.CreateAsync(form.IncubatorName!.Trim(), id.Value, ct);
-        }
-        var user = (await users.FindAsync(id.Value, ct))!;
+        var user = (await users.FindAsync(id!.Value, ct))!;
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, AccountService.Principal(user, await users.EnsureSecurityStampAsync(user, ct)));
         return Redirect(form.Kind == Roles.Advisor ? "/incubator" : "/companies");
     }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Security.Claims;
 using Dapper;
 using Microsoft.AspNetCore.Authentication;
@@ -69,6 +70,19 @@ public sealed class UserRepository(IDbConnectionFactory connections, TimeProvide
             RETURNING id
             """, new { Email = Normalize(email), DisplayName = displayName.Trim(), PasswordHash = passwordHash, Role = role, Now = Stamp.Now(clock) });
     }
+
+    /// <summary>
+    /// Creates a user who accepted the privacy notice <paramref name="privacyVersion"/>, inside the caller's
+    /// transaction (registration makes the user and an advisor's incubator together, or neither); null when
+    /// the email is taken.
+    /// </summary>
+    public static Task<long?> CreateAsync(DbConnection db, DbTransaction tx, string email, string displayName, string passwordHash, string role, string privacyVersion, string now) =>
+        db.ExecuteScalarAsync<long?>("""
+            INSERT INTO users (email, display_name, password_hash, role, created_at, privacy_version, privacy_accepted_at)
+            VALUES (@Email, @DisplayName, @PasswordHash, @Role, @Now, @Privacy, @Now)
+            ON CONFLICT (email) DO NOTHING
+            RETURNING id
+            """, new { Email = Normalize(email), DisplayName = displayName.Trim(), PasswordHash = passwordHash, Role = role, Privacy = privacyVersion, Now = now }, tx);
 
     public async Task SetPasswordHashAsync(long id, string hash, CancellationToken ct = default)
     {

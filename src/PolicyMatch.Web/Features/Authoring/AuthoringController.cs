@@ -244,9 +244,11 @@ public sealed class AuthoringController(
         var today = Today;
         var eligible = await impact.EligibleAsync(row, today, ct);
         // 免申即享 style: the list a department can act on, in a file Excel opens with Chinese intact.
-        IReadOnlyList<string> header = ["统一社会信用代码", "企业名称", "所在区", "措施编号", "措施名称", "版本", "评估日期"];
+        // The last column says whose ownership nobody has proved yet (issue 14 item 8): whoever typed a code first
+        // may not be the company, so a department acting on the list checks those before granting anything.
+        IReadOnlyList<string> header = ["统一社会信用代码", "企业名称", "所在区", "措施编号", "措施名称", "版本", "评估日期", "认证状态"];
         var file = ExcelCsv.Write(eligible
-            .Select(c => (IReadOnlyList<string>)[c.Uscc, c.Name, c.District, row.MeasureId, row.Title, row.Version.ToString(CultureInfo.InvariantCulture), today.ToString("yyyy-MM-dd")])
+            .Select(c => (IReadOnlyList<string>)[c.Uscc, c.Name, c.District, row.MeasureId, row.Title, row.Version.ToString(CultureInfo.InvariantCulture), today.ToString("yyyy-MM-dd"), c.Verified ? "已认证" : "未认证"])
             .Prepend(header));
         await audit.WriteAsync(Actor.UserId, AuthoringService.Actions.Exported, AuthoringService.Entity, id,
             new JsonObject { ["version"] = row.Version, ["companies"] = eligible.Count, ["as_of"] = today.ToString("yyyy-MM-dd") }, ct);

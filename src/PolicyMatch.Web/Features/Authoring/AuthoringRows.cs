@@ -46,4 +46,7 @@ public sealed record CompanyProfileRow
     public string Name { get; init; } = "";
     public string District { get; init; } = "";
     public string ProfileJson { get; init; } = "{}";
+
+    /// <summary>Null while nobody has proved the company's ownership (issue 14 item 8): exports say so.</summary>
+    public string? VerifiedAt { get; init; }
 }

@@ -6,7 +6,8 @@ using PolicyMatch.Web.Infrastructure.Data;
 
 namespace PolicyMatch.Web.Features.Authoring;
 
-public sealed record CompanyRef(long Id, string Uscc, string Name, string District);
+/// <param name="Verified">Whether an administrator approved evidence of who owns it; the lists and exports mark the others.</param>
+public sealed record CompanyRef(long Id, string Uscc, string Name, string District, bool Verified = true);
 
 public sealed record OutcomeCounts(int Eligible, int NeedsInformation, int NotEligible)
 {
@@ -98,11 +99,11 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, EligibilityE
     {
         await using var connection = await connections.OpenAsync(ct);
         var rows = connection.QueryUnbufferedAsync<CompanyProfileRow>("""
-            SELECT id, uscc, name, district, profile_json FROM companies ORDER BY name, id
+            SELECT id, uscc, name, district, profile_json, verified_at FROM companies ORDER BY name, id
             """);
         await foreach (var row in rows.WithCancellation(ct))
         {
-            var company = new CompanyRef(row.Id, row.Uscc, row.Name, row.District);
+            var company = new CompanyRef(row.Id, row.Uscc, row.Name, row.District, row.VerifiedAt is not null);
             // Profiles are written by the portal and valid; a row edited by hand must not stop the preview.
             JsonObject? profile;
             try

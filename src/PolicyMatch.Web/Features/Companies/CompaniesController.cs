@@ -163,7 +163,7 @@ public sealed class CompaniesController(
     [HttpPost("join")]
     public async Task<IActionResult> Join([FromForm] string? uscc, CancellationToken ct)
     {
-        var code = uscc?.Trim().ToUpperInvariant();
+        var code = Uscc.Normalise(uscc);
         string? error = null;
         if (!Uscc.IsValid(code))
         {
@@ -271,7 +271,7 @@ public sealed class CompaniesController(
     public async Task<IActionResult> Claim([FromForm] string? uscc, [FromForm] string? statement, IFormFile? file, CancellationToken ct)
     {
         var errors = new Dictionary<string, string>();
-        var code = uscc?.Trim().ToUpperInvariant();
+        var code = Uscc.Normalise(uscc);
         CompanyRow? company = null;
         if (!Uscc.IsValid(code))
         {

@@ -56,7 +56,7 @@ public sealed class CompanyRepository(IDbConnectionFactory connections, TimeProv
     public async Task<CompanyRow?> FindByUsccAsync(string uscc, CancellationToken ct = default)
     {
         await using var db = await connections.OpenAsync(ct);
-        return await db.QuerySingleOrDefaultAsync<CompanyRow>("SELECT * FROM companies WHERE uscc = @Uscc", new { Uscc = uscc.Trim().ToUpperInvariant() });
+        return await db.QuerySingleOrDefaultAsync<CompanyRow>("SELECT * FROM companies WHERE uscc = @Uscc", new { Uscc = Profiles.Uscc.Normalise(uscc) });
     }
 
     public async Task<IReadOnlyList<CompanyRow>> OfMemberAsync(long userId, CancellationToken ct = default)

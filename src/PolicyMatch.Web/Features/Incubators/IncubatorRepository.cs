@@ -50,11 +50,20 @@ public enum TenantAddOutcome
 
     /// <summary>The company was a tenant of this incubator already.</summary>
     AlreadyTenant,
+
+    /// <summary>
+    /// Someone registered the code between the caller's check and this insert (another incubator adding it at
+    /// the same moment): as in an import, its owner is asked for consent instead.
+    /// </summary>
+    LinkRequested,
+
+    /// <summary>As <see cref="LinkRequested"/>, but a request of this incubator was waiting already.</summary>
+    LinkAlreadyRequested,
 }
 
 public sealed record TenantAdded(long CompanyId, string Name, string Uscc, TenantAddOutcome Outcome);
 
-public sealed class IncubatorRepository(IDbConnectionFactory connections, CompanyRepository companies, Admin.AuditLog audit, TimeProvider clock)
+public sealed class IncubatorRepository(IDbConnectionFactory connections, CompanyRepository companies, Admin.AuditLog audit, TenantLinks links, TimeProvider clock)
 {
     public async Task<IncubatorRow?> FindByNameAsync(string name, CancellationToken ct = default)
     {
@@ -73,10 +82,20 @@ public sealed class IncubatorRepository(IDbConnectionFactory connections, Compan
     {
         await using var db = await connections.OpenAsync(ct);
         await using var tx = await db.BeginTransactionAsync(ct);
-        var id = await db.ExecuteScalarAsync<long>(
-            "INSERT INTO incubators (name, created_at) VALUES (@Name, @Now) RETURNING id", new { Name = name, Now = Stamp.Now(clock) }, tx);
-        await db.ExecuteAsync("INSERT INTO incubator_advisors (incubator_id, user_id) VALUES (@Id, @User)", new { Id = id, User = advisorId }, tx);
+        var id = await CreateAsync(db, tx, name, advisorId, Stamp.Now(clock));
         await tx.CommitAsync(ct);
+        return id;
+    }
+
+    /// <summary>
+    /// Creates an incubator with its first advisor in the caller's transaction. A name taken meanwhile throws
+    /// the provider's unique violation (<see cref="UniqueViolation"/>): the caller rolls back and says so.
+    /// </summary>
+    public static async Task<long> CreateAsync(System.Data.Common.DbConnection db, System.Data.Common.DbTransaction tx, string name, long advisorId, string now)
+    {
+        var id = await db.ExecuteScalarAsync<long>(
+            "INSERT INTO incubators (name, created_at) VALUES (@Name, @Now) RETURNING id", new { Name = name, Now = now }, tx);
+        await db.ExecuteAsync("INSERT INTO incubator_advisors (incubator_id, user_id) VALUES (@Id, @User)", new { Id = id, User = advisorId }, tx);
         return id;
     }
 
@@ -172,7 +191,7 @@ public sealed class IncubatorRepository(IDbConnectionFactory connections, Compan
     /// Adds companies as tenants in one transaction — all of them or, on any failure, none. A
     /// company whose USCC is new is created without an owner; one that is already this incubator's
     /// tenant is left as it is. Callers check <see cref="RegisteredElsewhereAsync"/> first; a code
-    /// registered elsewhere that slips through (a race) aborts the whole transaction.
+    /// registered elsewhere that slips through (a race) becomes a link request to its owner.
     /// </summary>
     public async Task<IReadOnlyList<TenantAdded>> AddTenantsAsync(
         long incubatorId, IReadOnlyList<JsonObject> profiles, long advisorId, string action, CancellationToken ct = default)
@@ -207,7 +226,10 @@ public sealed class IncubatorRepository(IDbConnectionFactory connections, Compan
                     new { Incubator = incubatorId, Company = companyId }, tx);
                 if (!tenant)
                 {
-                    throw new InvalidOperationException($"{uscc} is registered by another user or incubator; it cannot be linked without consent.");
+                    var requested = await links.RequestAsync(db, tx, incubatorId, companyId, uscc, profile["name"]!.GetValue<string>(), advisorId, now);
+                    added.Add(new TenantAdded(companyId, profile["name"]!.GetValue<string>(), uscc,
+                        requested is null ? TenantAddOutcome.LinkAlreadyRequested : TenantAddOutcome.LinkRequested));
+                    continue;
                 }
             }
             var inserted = await db.ExecuteAsync("""
@@ -221,6 +243,7 @@ public sealed class IncubatorRepository(IDbConnectionFactory connections, Compan
         {
             created = added.Where(a => a.Outcome == TenantAddOutcome.Created).Select(a => a.CompanyId),
             already_tenants = added.Where(a => a.Outcome == TenantAddOutcome.AlreadyTenant).Select(a => a.CompanyId),
+            link_requested = added.Where(a => a.Outcome is TenantAddOutcome.LinkRequested or TenantAddOutcome.LinkAlreadyRequested).Select(a => a.CompanyId),
         });
         await tx.CommitAsync(ct);
         return added;

@@ -212,6 +212,8 @@ public sealed class IncubatorsController(
         TempData["Flash"] = added.Outcome switch
         {
             TenantAddOutcome.Created => T($"已添加在孵企业“{added.Name}”。", $"{added.Name} is added as a tenant."),
+            TenantAddOutcome.LinkRequested => T("该企业刚由他人在平台登记。已向企业发出关联请求:企业同意后,它将列入在孵企业。", "Someone registered this company on the portal a moment ago: a request to link it has been sent; it becomes a tenant once the company agrees."),
+            TenantAddOutcome.LinkAlreadyRequested => T("已向该企业发出过关联请求,正在等待企业答复。", "A request to link this company is waiting for its answer already."),
             _ => T($"“{added.Name}”已经是本孵化器的在孵企业。", $"{added.Name} is a tenant already."),
         };
         return Redirect("/incubator");

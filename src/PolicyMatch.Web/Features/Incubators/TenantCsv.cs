@@ -382,21 +382,12 @@ public sealed partial class TenantCsv(ProfileValidator validator)
         value is null ? [] : value.Split([';', '；', '、', ',', '，'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 
     /// <summary>
-    /// Excel rewrites a typed 2019-05-01 as 2019/5/1 when it saves CSV (and people type 2019.5.1 or
-    /// 2019年5月1日): all become 2019-05-01. Anything else goes to the validator as typed.
+    /// Excel rewrites a typed 2019-05-01 as 2019/5/1 when it saves CSV: the forms' own reader
+    /// (<see cref="Dates"/>) normalises what it can; anything else goes to the validator as typed, which says
+    /// whether it is in another format or a date that does not exist.
     /// </summary>
-    private static string? Date(string? value)
-    {
-        if (value is null) return null;
-        var m = DatePattern().Match(value.Trim());
-        if (m.Success && DateOnly.TryParseExact(
-                $"{m.Groups[1].Value}-{int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture):00}-{int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture):00}",
-                "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-        {
-            return date.ToString("yyyy-MM-dd");
-        }
-        return value;
-    }
+    private static string? Date(string? value) =>
+        value is null ? null : Dates.Parse(value).Date is { } date ? date.ToString("yyyy-MM-dd") : value;
 
     /// <summary>Excel may write 1.2E+07 for a large number: the validator wants plain digits.</summary>
     private static string? Number(string? value)
@@ -430,9 +421,6 @@ public sealed partial class TenantCsv(ProfileValidator validator)
         }
         return letters;
     }
-
-    [GeneratedRegex(@"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")]
-    private static partial Regex DatePattern();
 
     [GeneratedRegex(@"^\d(\.\d+)?[eE]\+?\d+$")]
     private static partial Regex ScientificPattern();

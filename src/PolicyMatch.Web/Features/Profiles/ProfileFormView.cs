@@ -8,4 +8,17 @@ public sealed record ProfileFormView(ProfileForm Form, IReadOnlyDictionary<strin
     public string? ErrorFor(string fact) => Errors.GetValueOrDefault(fact);
 
     public string InvalidClass(string fact) => Errors.ContainsKey(fact) ? "invalid" : "";
+
+    /// <summary>The errors in the order the form shows its fields (the validator finds them in another order).</summary>
+    public IEnumerable<KeyValuePair<string, string>> ErrorsInFormOrder => Errors.OrderBy(e => FormPosition(e.Key));
+
+    private static readonly string[] CertificateParts = ["number", "issued_on", "expires_on"];
+
+    private static (int Fact, int Part) FormPosition(string key)
+    {
+        var dot = key.IndexOf('.');
+        var fact = dot < 0 ? key : key[..dot];
+        var index = ProfileValidator.PublicFacts.ToList().IndexOf(fact);
+        return (index < 0 ? int.MaxValue : index, dot < 0 ? -1 : Array.IndexOf(CertificateParts, key[(dot + 1)..]));
+    }
 }

@@ -16,8 +16,11 @@ public sealed record ProfileCheck(JsonObject Profile, IReadOnlyDictionary<string
 /// PRODUCT.md §1, or says precisely what is wrong with each fact, in the user's language. Unanswered
 /// facts are left out (unknown); a qualification answered "no" is stored as false.
 /// </summary>
-public sealed class ProfileValidator(Industries industries)
+public sealed class ProfileValidator(Industries industries, TimeProvider? clock = null)
 {
+    /// <summary>Today's business date in Beijing, from the injected clock: a founding date after it is refused.</summary>
+    private DateOnly Today => Notices.BeijingTime.Today(clock ?? TimeProvider.System);
+
     /// <summary>The public facts of PRODUCT.md §1, in the order the form and reports show them.</summary>
     public static readonly IReadOnlyList<string> PublicFacts =
     [
@@ -52,8 +55,9 @@ public sealed class ProfileValidator(Industries industries)
         void Date(string fact, string? value, JsonObject target, string key)
         {
             if (string.IsNullOrWhiteSpace(value)) return;
-            if (DateOnly.TryParseExact(value.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) target[key] = d.ToString("yyyy-MM-dd");
-            else errors[fact] = T("日期格式应为 YYYY-MM-DD", "Enter a date as YYYY-MM-DD");
+            var (d, problem) = Dates.Parse(value);
+            if (d is { } date) target[key] = date.ToString("yyyy-MM-dd");
+            else errors[fact] = Dates.Message(problem, value);
         }
         bool? Tri(string fact, string? value)
         {
@@ -67,7 +71,7 @@ public sealed class ProfileValidator(Industries industries)
         }
 
         Text("name", form.Name);
-        Text("uscc", form.Uscc?.ToUpperInvariant());
+        Text("uscc", Uscc.Normalise(form.Uscc));
         Text("district", form.District);
         if (form.Zones.Count > 0) p["zones"] = new JsonArray(form.Zones.Where(z => z.Length > 0).Distinct().Select(z => (JsonNode?)z).ToArray());
         Text("industry_code", form.IndustryCode);
@@ -180,7 +184,7 @@ public sealed class ProfileValidator(Industries industries)
                 p[fact] = name.Trim();
                 return null;
             case "uscc":
-                var code = AsString(node)?.Trim().ToUpperInvariant();
+                var code = Uscc.Normalise(AsString(node));
                 switch (Uscc.Check(code))
                 {
                     case Uscc.Problem.None: p[fact] = code; return null;
@@ -207,8 +211,9 @@ public sealed class ProfileValidator(Industries industries)
                 p[fact] = industry;
                 return null;
             case "established_on":
-                if (AsDate(node) is not { } established) return (fact, T("日期格式应为 YYYY-MM-DD", "must be a date YYYY-MM-DD"));
+                if (AsDate(node) is not { } established) return (fact, DateError(node));
                 if (established.Year < 1949) return (fact, T("成立日期不合理", "the date is implausible"));
+                if (established > Today) return (fact, T($"成立日期不能晚于今天({Today:yyyy-MM-dd})", $"The date established cannot be after today ({Today:yyyy-MM-dd})"));
                 p[fact] = established.ToString("yyyy-MM-dd");
                 return null;
             case "employees":
@@ -272,7 +277,7 @@ public sealed class ProfileValidator(Industries industries)
                     break;
                 case "issued_on":
                 case "expires_on":
-                    if (AsDate(value) is not { } d) return ($"{fact}.{key}", T("日期格式应为 YYYY-MM-DD", "must be a date YYYY-MM-DD"));
+                    if (AsDate(value) is not { } d) return ($"{fact}.{key}", DateError(value));
                     result[key] = d.ToString("yyyy-MM-dd");
                     break;
                 default:
@@ -291,8 +296,15 @@ public sealed class ProfileValidator(Industries industries)
     private static string? AsString(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
 
+    /// <summary>JSON dates are YYYY-MM-DD exactly (the API's contract; the forms normalise what people type first).</summary>
     private static DateOnly? AsDate(JsonNode node) =>
         AsString(node) is { } s && DateOnly.TryParseExact(s, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+
+    /// <summary>Why a JSON date was refused: a date in the right shape that does not exist is called impossible.</summary>
+    private static string DateError(JsonNode node) =>
+        AsString(node) is { } s && Dates.Parse(s).Problem == Dates.DateProblem.Impossible
+            ? Dates.Message(Dates.DateProblem.Impossible, s)
+            : T("日期格式应为 YYYY-MM-DD", "must be a date YYYY-MM-DD");
 
     private static long? AsInteger(JsonNode node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<decimal>(out var d) && d == decimal.Truncate(d) && d is >= long.MinValue and <= long.MaxValue ? (long)d

@@ -36,6 +36,29 @@ public static class Uscc
 
     public static bool IsValid(string? code) => Check(code) == Problem.None;
 
+    /// <summary>
+    /// The code as typed or pasted, made comparable: spaces anywhere (a pasted 9111 0114 …, full-width 　 and
+    /// no-break spaces among them) removed, full-width letters and digits made ASCII, letters upper-case. Every
+    /// place a code is entered (company and tenant forms, join, claim, CSV, API) reads it through this.
+    /// </summary>
+    public static string? Normalise(string? code)
+    {
+        if (code is null)
+        {
+            return null;
+        }
+        var chars = new System.Text.StringBuilder(code.Length);
+        foreach (var c in code)
+        {
+            if (char.IsWhiteSpace(c) || c == '\u200B' || c == '\uFEFF')
+            {
+                continue;
+            }
+            chars.Append(c is >= '\uFF01' and <= '\uFF5E' ? (char)(c - 0xFEE0) : c);
+        }
+        return chars.ToString().ToUpperInvariant();
+    }
+
     /// <summary>The check character the first 17 characters call for (used by tests and demo data).</summary>
     public static char CheckCharacterFor(string first17)
     {

@@ -113,6 +113,80 @@ public static class Hardening
             }
         });
 
+    /// <summary>Why a request was refused before it reached a controller, for the error page to say.</summary>
+    public enum RefusedInput
+    {
+        /// <summary>A U+0000 in a form field or the query (%00): PostgreSQL cannot store it and SQLite cuts text at it.</summary>
+        Nul,
+
+        /// <summary>A form over the framework's limits (a field over 4 MB, too many fields).</summary>
+        TooLarge,
+
+        /// <summary>multipart/form-data without the boundary that separates its parts.</summary>
+        NoBoundary,
+    }
+
+    /// <summary>The reason this request was refused, set by <see cref="UseFormInputChecks"/>.</summary>
+    public static RefusedInput? RefusedInputOf(HttpContext context) =>
+        context.Items.TryGetValue(typeof(RefusedInput), out var value) ? value as RefusedInput? : null;
+
+    /// <summary>
+    /// Checks every request's query and urlencoded form once, before any controller or SQL sees them, so each
+    /// form (registration, login, company, profile, join, subscriptions and any added later) refuses the same
+    /// bad input the same way: a NUL anywhere → 400; a form over its limits → 413; multipart without a boundary
+    /// → 400. The error page says which, in the user's language. The form read here is the one MVC binds from
+    /// (ASP.NET Core keeps it on the request), so nothing is read twice.
+    /// </summary>
+    public static IApplicationBuilder UseFormInputChecks(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            if (context.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>() is not null)
+            {
+                // The error page for a request refused here: it runs with the same query and form; let it through.
+                await next();
+                return;
+            }
+            var request = context.Request;
+            RefusedInput? refused = null;
+            if (request.Query.Any(q => HasNul(q.Key) || q.Value.Any(HasNul)))
+            {
+                refused = RefusedInput.Nul;
+            }
+            else if (MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+                && type.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+                && HeaderUtilities.RemoveQuotes(type.Boundary).Length == 0)
+            {
+                refused = RefusedInput.NoBoundary;
+            }
+            else if (type?.MediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                try
+                {
+                    var form = await request.ReadFormAsync(context.RequestAborted);
+                    if (form.Any(f => HasNul(f.Key) || f.Value.Any(HasNul)))
+                    {
+                        refused = RefusedInput.Nul;
+                    }
+                }
+                catch (InvalidDataException e)
+                {
+                    // An urlencoded body is parsed leniently: the form reader throws when a limit is passed (key or
+                    // value length, number of values), or, wrapping the URL decoder's InvalidOperationException,
+                    // when a value decodes to a NUL.
+                    refused = e.InnerException is InvalidOperationException ? RefusedInput.Nul : RefusedInput.TooLarge;
+                }
+            }
+            if (refused is { } reason)
+            {
+                context.Items[typeof(RefusedInput)] = reason;
+                context.Response.StatusCode = reason == RefusedInput.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest;
+                return;
+            }
+            await next();
+        });
+
+    private static bool HasNul(string? value) => value?.Contains('\0') == true;
+
     private static bool IsBadInput(Exception e) => e switch
     {
         InvalidDataException or BadHttpRequestException or ValueProviderException => true,
