@@ -62,8 +62,8 @@ public sealed class NoticeFanOut(
             return null;
         }
         await db.ExecuteAsync("""
-            INSERT INTO notices (id, kind, title, body, published_on, window_opens, window_closes, notes, content_hash)
-            VALUES (@Id, @Kind, @Title, @Body, @PublishedOn, @WindowOpens, @WindowCloses, @Notes, @Hash)
+            INSERT INTO notices (id, kind, title, body, published_on, window_opens, window_closes, source_document, notes, content_hash)
+            VALUES (@Id, @Kind, @Title, @Body, @PublishedOn, @WindowOpens, @WindowCloses, @SourceDocument, @Notes, @Hash)
             ON CONFLICT (id) DO NOTHING
             """,
             new
@@ -75,6 +75,7 @@ public sealed class NoticeFanOut(
                 PublishedOn = asOf,
                 notice.WindowOpens,
                 notice.WindowCloses,
+                notice.SourceDocument,
                 Notes = $"written in the portal by {notice.CreatedByName ?? "an administrator"}",
                 Hash = CatalogRepository.Hash($"{notice.Kind}\n{notice.Title}\n{notice.Body}\n{notice.WindowOpens}\n{notice.WindowCloses}"),
             }, tx);

@@ -90,6 +90,7 @@ public sealed record ScheduleRow
     public string? CancelledAt { get; init; }
     public string? SentAt { get; init; }
     public long? Recipients { get; init; }
+    public string? SourceDocument { get; init; }
 
     public DateTimeOffset SendAtInstant => Stamps.Parse(SendAt) ?? throw new FormatException($"notice {Id}: bad send_at '{SendAt}'");
 }
