@@ -83,6 +83,8 @@ public sealed class NoticeFanOut(
             INSERT INTO notice_measures (notice_id, measure_id) VALUES (@Id, @Measure) ON CONFLICT DO NOTHING
             """, measureIds.Select(m => new { Id = id, Measure = m }), tx);
         var write = await NoticeOutbox.WriteAsync(db, tx, draft, users.Select(u => u.UserId).ToList(), now);
+        // Which companies it concerns, so each user's email and inbox item names theirs.
+        await NoticeOutbox.WriteCompaniesAsync(db, tx, write.MessageId, users.SelectMany(u => u.CompanyIds).ToList());
         await db.ExecuteAsync("""
             UPDATE notice_schedules
             SET status = 'sent', sent_at = COALESCE(sent_at, @Now),

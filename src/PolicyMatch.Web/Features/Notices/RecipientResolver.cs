@@ -101,8 +101,10 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
             }
             foreach (var member in company.Members)
             {
-                // A user in two eligible companies is told once.
-                recipients.TryAdd(member.UserId, new Recipient(member.UserId, member.Email, member.DisplayName, company.CompanyId, company.CompanyName));
+                // A user in two eligible companies is told once, naming both.
+                recipients[member.UserId] = recipients.TryGetValue(member.UserId, out var known)
+                    ? known with { CompanyIds = [.. known.CompanyIds, company.CompanyId], CompanyNames = [.. known.CompanyNames, company.CompanyName] }
+                    : new Recipient(member.UserId, member.Email, member.DisplayName, company.CompanyId, company.CompanyName);
             }
         }
         return recipients.Values.OrderBy(r => r.UserId).ToList();
