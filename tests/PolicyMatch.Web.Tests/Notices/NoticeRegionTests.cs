@@ -83,15 +83,18 @@ public sealed class NoticeRegionTests : IDisposable
     public async Task The_seeded_changping_notices_reach_eligible_changping_companies_and_no_tongzhou_company()
     {
         string[] kinds = [NoticeKinds.ClaimCall, NoticeKinds.CertificationCall, NoticeKinds.General];
+        var certificate = new JsonObject { ["number"] = "GR202411000123", ["issued_on"] = "2024-12-02" };
+        // A 高新 and 专精特新 company in 通州区: every qualification the notices' measures ask, in the wrong district.
         var (tongzhouUser, _) = await _portal.PersonAsync("tz-seeded", kinds);
-        // Eligible for every tz- measure the seeded notices link to: in 通州区, no 高新 certificate (the
-        // cultivation pool), 专精特新中小企业 (the ladder).
-        await _portal.CompanyAsync(Tongzhou, tongzhouUser, "通州梯队科技有限公司",
-            new JsonObject { ["hightech_certificate"] = false, ["srdi_level"] = "specialized_sme" });
+        await _portal.CompanyAsync(Tongzhou, tongzhouUser, "通州高新专精特新科技有限公司",
+            new JsonObject { ["hightech_certificate"] = certificate.DeepClone(), ["srdi_level"] = "specialized_sme" });
+        // The same company in 昌平区 is told of all four.
         var (changpingUser, _) = await _portal.PersonAsync("cp-seeded", kinds);
-        // Eligible for cp-hightech-postdoc-workstation: in 昌平区 with a valid 高新 certificate.
-        await _portal.CompanyAsync("昌平区", changpingUser, "昌平高新科技有限公司",
-            new JsonObject { ["hightech_certificate"] = new JsonObject { ["number"] = "GR202311001234", ["issued_on"] = "2023-10-16" } });
+        await _portal.CompanyAsync("昌平区", changpingUser, "昌平高新专精特新科技有限公司",
+            new JsonObject { ["hightech_certificate"] = certificate.DeepClone(), ["srdi_level"] = "specialized_sme" });
+        // A 昌平区 company with neither qualification: only the certification call (it names no qualification).
+        var (plainUser, _) = await _portal.PersonAsync("cp-plain", kinds);
+        await _portal.CompanyAsync("昌平区", plainUser, "昌平初创科技有限公司", new JsonObject { ["hightech_certificate"] = false, ["srdi_level"] = "none", ["unicorn"] = false });
         var resolver = _portal.Service<RecipientResolver>();
         var schedules = _portal.Service<NoticeSchedules>();
 
@@ -99,12 +102,10 @@ public sealed class NoticeRegionTests : IDisposable
         {
             var notice = (await schedules.PublishedAsync(id))!;
             var measures = await schedules.MeasuresOfAsync(id);
-            // Without its region the Tongzhou company would be told (so the check below is not empty) …
-            Assert.Contains(tongzhouUser, (await resolver.ForMeasuresAsync(measures, notice.Kind, notice.PublishedOn)).Select(r => r.UserId));
-            // … with it, it is not; a Changping company eligible for a linked measure is.
             var users = (await resolver.ForNoticeAsync(id, measures, notice.Kind, notice.PublishedOn)).Select(r => r.UserId).ToList();
             Assert.DoesNotContain(tongzhouUser, users);
-            Assert.Equal(measures.Contains("cp-hightech-postdoc-workstation"), users.Contains(changpingUser));
+            Assert.Contains(changpingUser, users);
+            Assert.Equal(id == "cp-2025-hightech-certification-batch1", users.Contains(plainUser));
         }
     }
 

@@ -79,7 +79,7 @@ public sealed class MatchingController(
             CanSave = companyId is { } id && diff is not null && await access.CanEditAsync(User, id, ct),
             Filters = filters,
             Diff = diff,
-            Notices = await notices.ForAsync(report.Current(MatchGroup.Eligible), 5, ct),
+            Notices = await notices.ForAsync(report.Current(MatchGroup.Eligible), 5, ct, check.Profile),
         };
         return View("Matches", view);
     }

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using PolicyMatch.Web.Features.Notices;
 using PolicyMatch.Web.Components;
 using PolicyMatch.Web.Features.Catalog;
 
@@ -29,13 +31,18 @@ public sealed class NoticeLinks(CatalogRepository catalog, TimeProvider clock)
         return notices;
     }
 
-    /// <summary>Notices about any of the measures, newest first, as cards naming the measures they concern.</summary>
-    public async Task<IReadOnlyList<NoticeCardModel>> ForAsync(IEnumerable<MatchItem> items, int max, CancellationToken ct)
+    /// <summary>
+    /// Notices about any of the measures, newest first, as cards naming the measures they concern; with a
+    /// profile, only the notices for its regions (a Changping notice linked to a Tongzhou measure is not
+    /// shown to a Tongzhou company, as it is not sent to one).
+    /// </summary>
+    public async Task<IReadOnlyList<NoticeCardModel>> ForAsync(IEnumerable<MatchItem> items, int max, CancellationToken ct, JsonObject? profile = null)
     {
         var titles = items.ToDictionary(i => i.Measure.MeasureId, i => i.Measure.Title);
         if (titles.Count == 0) return [];
         return (await AllAsync(ct))
             .Where(n => n.Measures.Any(titles.ContainsKey))
+            .Where(n => profile is null || RecipientResolver.InRegions(profile, n.Regions ?? []))
             .OrderByDescending(n => n.Window?.Closes ?? n.PublishedOn).ThenByDescending(n => n.PublishedOn)
             .Take(max)
             .Select(n => new NoticeCardModel(n.Id, n.Kind, n.Title, n.PublishedOn, n.Window?.Opens, n.Window?.Closes)
