@@ -13,6 +13,9 @@ public sealed record NoticeListView(IReadOnlyList<NoticeListRow> Notices);
 public sealed record RecipientPreview(DateOnly AsOf, IReadOnlyList<Recipient> Recipients)
 {
     public const int Shown = 100;
+
+    /// <summary>The date of the stored matches the preview read; null when it evaluated the profiles.</summary>
+    public DateOnly? StoredAsOf { get; init; }
 }
 
 public sealed record NoticeEditView(NoticeForm Form, IReadOnlyList<MeasureVersionRow> Measures, RecipientPreview? Preview, DateOnly Today)
@@ -80,7 +83,8 @@ public sealed class AdminNoticesController(
         if (form.Intent != "schedule")
         {
             var asOf = BeijingTime.DateOf(notice.SendAt);
-            var preview = new RecipientPreview(asOf, await recipients.ForMeasuresAsync(notice.Measures, notice.Kind, asOf, notice.Regions, ct));
+            var (users, storedAsOf) = await recipients.PreviewAsync(notice.Measures, notice.Kind, asOf, notice.Regions, ct);
+            var preview = new RecipientPreview(asOf, users) { StoredAsOf = storedAsOf };
             return await EditAsync(form, preview, ct);
         }
         var id = await schedules.CreateAsync(notice, User.Id(), ct);
@@ -151,7 +155,8 @@ public sealed class AdminNoticesController(
             if (s.Status == "scheduled")
             {
                 var asOf = BeijingTime.DateOf(s.SendAtInstant);
-                preview = new RecipientPreview(asOf, await recipients.ForNoticeAsync(s.Id, measures.Select(m => m.Id).ToList(), s.Kind, asOf, ct));
+                var (users, storedAsOf) = await recipients.PreviewAsync(measures.Select(m => m.Id).ToList(), s.Kind, asOf, await recipients.RegionsOfAsync(s.Id, ct), ct);
+                preview = new RecipientPreview(asOf, users) { StoredAsOf = storedAsOf };
             }
             return View(Views + "AdminShow.cshtml", new NoticeDetailView(s.Id, s.Kind, s.Title, s.Body, s.Status, s.SendAt,
                 null, s.WindowOpens, s.WindowCloses, s.CreatedByName, measures, preview, progress)

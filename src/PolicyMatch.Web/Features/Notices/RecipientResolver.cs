@@ -19,7 +19,7 @@ public sealed record SubscribedMember(long UserId, string Email, string DisplayN
 /// is eligible, on the as-of date, for any of the notice's measures (the same engine and published
 /// versions the matches page uses). Only "eligible" counts: a company that "needs information" is not told.
 /// </summary>
-public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogCache catalog, EligibilityEngine engine)
+public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogCache catalog, EligibilityEngine engine, Rematch.StoredMatches stored, TimeProvider clock)
 {
     private sealed record MemberRow
     {
@@ -108,6 +108,65 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
             }
         }
         return recipients.Values.OrderBy(r => r.UserId).ToList();
+    }
+
+    /// <summary>
+    /// The recipient preview: like <see cref="ForMeasuresAsync"/>, but read from the stored matches
+    /// (<c>company_matches</c>) when they are fresh for every linked measure — one query joining the
+    /// eligible rows to the subscribed members, instead of evaluating every subscribed company — with
+    /// the date they are as of. Otherwise (a measure rematched too long ago) it evaluates, and says so
+    /// with a null date. The fan-out itself still evaluates on the send date.
+    /// </summary>
+    public async Task<(IReadOnlyList<Recipient> Recipients, DateOnly? StoredAsOf)> PreviewAsync(
+        IReadOnlyCollection<string> measureIds, string kind, DateOnly asOf, IReadOnlyCollection<string>? regions = null, CancellationToken ct = default)
+    {
+        var published = (await catalog.GetPublishedAsync(ct)).Where(m => measureIds.Contains(m.Row.MeasureId)).Select(m => m.Row).ToList();
+        var today = BeijingTime.Today(clock);
+        DateOnly? storedAsOf = null;
+        foreach (var measure in published)
+        {
+            // The stored rows are as of the last rematch (daily): fresh for today, not for a send date far ahead.
+            var fresh = await stored.FreshAsOfAsync(measure.MeasureId, measure.Version, asOf < today ? asOf : today, ct);
+            if (fresh is null)
+            {
+                return (await ForMeasuresAsync(measureIds, kind, asOf, regions, ct), null);
+            }
+            storedAsOf = storedAsOf is { } d && d < fresh ? d : fresh;
+        }
+        if (published.Count == 0)
+        {
+            return ([], null);
+        }
+        await using var db = await connections.OpenAsync(ct);
+        var rows = await db.QueryAsync<MemberRow>("""
+            SELECT DISTINCT c.id AS company_id, c.name AS company_name, c.profile_json, u.id AS user_id, u.email, u.display_name
+            FROM company_matches cm
+            JOIN companies c ON c.id = cm.company_id
+            JOIN company_members m ON m.company_id = c.id
+            JOIN notice_subscriptions s ON s.user_id = m.user_id AND s.kind = @Kind
+            JOIN users u ON u.id = m.user_id
+            WHERE cm.measure_id IN @Measures AND cm.outcome = 'eligible'
+            ORDER BY u.id, c.id
+            """, new { Kind = kind, Measures = published.Select(m => m.MeasureId).ToList() });
+        var recipients = new Dictionary<long, Recipient>();
+        var inRegion = new Dictionary<long, bool>();
+        foreach (var row in rows)
+        {
+            if (!inRegion.TryGetValue(row.CompanyId, out var inside))
+            {
+                // Only eligible companies' profiles are parsed, for their district and zones.
+                inside = InRegions(JsonNode.Parse(row.ProfileJson) as JsonObject ?? [], regions ?? []);
+                inRegion[row.CompanyId] = inside;
+            }
+            if (!inside)
+            {
+                continue;
+            }
+            recipients[row.UserId] = recipients.TryGetValue(row.UserId, out var known)
+                ? known with { CompanyIds = [.. known.CompanyIds, row.CompanyId], CompanyNames = [.. known.CompanyNames, row.CompanyName] }
+                : new Recipient(row.UserId, row.Email, row.DisplayName, row.CompanyId, row.CompanyName);
+        }
+        return (recipients.Values.OrderBy(r => r.UserId).ToList(), storedAsOf);
     }
 
     public bool IsEligibleForAny(JsonObject profile, IReadOnlyList<CompiledMeasure> measures, DateOnly asOf)
