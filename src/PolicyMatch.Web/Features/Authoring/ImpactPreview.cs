@@ -53,11 +53,16 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, EligibilityE
 {
     public const int PageSize = 2_000;
 
+    /// <summary>How many eligible companies the preview page lists (by name); the CSV export has them all.</summary>
+    public const int Listed = 200;
+
     private sealed record Side(OutcomeCounts Counts, IReadOnlyList<CompanyRef> Eligible, int Unreadable, DateOnly? StoredAsOf, int Skipped);
 
     public async Task<ImpactReport> RunAsync(MeasureVersionRow draft, MeasureVersionRow? published, DateOnly asOf, CancellationToken ct)
     {
-        var publishedSide = published is null ? null : await StoredSideAsync(published, asOf, ct) ?? await EvaluateAsync(published, asOf, ct);
+        // Only comparing two versions needs the published version's whole eligible list; otherwise the page lists the first ones.
+        var comparing = published is not null && published.Version != draft.Version;
+        var publishedSide = published is null ? null : await StoredSideAsync(published, asOf, comparing ? null : Listed, ct) ?? await EvaluateAsync(published, asOf, ct);
         var draftSide = published is not null && published.Version == draft.Version ? publishedSide! : await EvaluateAsync(draft, asOf, ct);
         IReadOnlyList<CompanyRef> newly = [], noLonger = [];
         if (publishedSide is not null && !ReferenceEquals(publishedSide, draftSide))
@@ -67,7 +72,7 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, EligibilityE
             newly = draftSide.Eligible.Where(c => !before.Contains(c.Id)).ToList();
             noLonger = publishedSide.Eligible.Where(c => !now.Contains(c.Id)).ToList();
         }
-        return new ImpactReport(asOf, draft, published, draftSide.Counts, publishedSide?.Counts, draftSide.Eligible, newly, noLonger,
+        return new ImpactReport(asOf, draft, published, draftSide.Counts, publishedSide?.Counts, draftSide.Eligible.Take(Listed).ToList(), newly, noLonger,
             Math.Max(draftSide.Unreadable, publishedSide?.Unreadable ?? 0))
         {
             PublishedStoredAsOf = publishedSide?.StoredAsOf,
@@ -78,10 +83,10 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, EligibilityE
 
     /// <summary>The companies eligible for one version on a date (the 免申即享 list).</summary>
     public async Task<IReadOnlyList<CompanyRef>> EligibleAsync(MeasureVersionRow version, DateOnly asOf, CancellationToken ct) =>
-        (await StoredSideAsync(version, asOf, ct) ?? await EvaluateAsync(version, asOf, ct)).Eligible;
+        (await StoredSideAsync(version, asOf, null, ct) ?? await EvaluateAsync(version, asOf, ct)).Eligible;
 
     /// <summary>The figures of a published version from the stored matches; null when they are not fresh for the date.</summary>
-    private async Task<Side?> StoredSideAsync(MeasureVersionRow version, DateOnly asOf, CancellationToken ct)
+    private async Task<Side?> StoredSideAsync(MeasureVersionRow version, DateOnly asOf, int? limit, CancellationToken ct)
     {
         if (await stored.FreshAsOfAsync(version.MeasureId, version.Version, asOf, ct) is not { } storedAsOf)
         {
@@ -89,11 +94,12 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, EligibilityE
         }
         var total = await CompanyCountAsync(ct);
         var counts = await stored.CountsOfVersionAsync(version.MeasureId, version.Version, ct);
-        var eligible = (await stored.CompaniesAsync(version.MeasureId, version.Version, "eligible", ct))
+        var eligible = (await stored.CompaniesAsync(version.MeasureId, version.Version, "eligible", limit, ct))
             .Select(c => new CompanyRef(c.Id, c.Uscc, c.Name, c.District)).ToList();
+        var eligibleCount = (int)counts.GetValueOrDefault("eligible");
         var needs = (int)counts.GetValueOrDefault("needs_information");
         // Near misses and the rows not stored (plain "not eligible") are both not eligible.
-        return new Side(new OutcomeCounts(eligible.Count, needs, (int)total - eligible.Count - needs), eligible, 0, storedAsOf, 0);
+        return new Side(new OutcomeCounts(eligibleCount, needs, (int)total - eligibleCount - needs), eligible, 0, storedAsOf, 0);
     }
 
     private async Task<long> CompanyCountAsync(CancellationToken ct)

@@ -29,6 +29,9 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
         public long UserId { get; init; }
         public string Email { get; init; } = "";
         public string DisplayName { get; init; } = "";
+
+        /// <summary>1 when the company's district is known to be in the regions (the preview's query).</summary>
+        public long Inside { get; init; }
     }
 
     /// <summary>Companies with at least one member subscribed to the kind (optionally one company).</summary>
@@ -137,9 +140,16 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
         {
             return ([], null);
         }
+        // The districts wholly inside the regions: a company there is in without reading its profile; only
+        // the others' profiles are read, for a zone (北京市 holds the 16 districts, 京津冀 everything).
+        var all = regions is null || regions.Count == 0 || regions.Contains("京津冀");
+        var inside = all ? [] : regions!.Concat(regions!.Contains("北京市") ? Facts.BeijingDistricts : []).Distinct().ToList();
         await using var db = await connections.OpenAsync(ct);
-        var rows = await db.QueryAsync<MemberRow>("""
-            SELECT DISTINCT c.id AS company_id, c.name AS company_name, c.profile_json, u.id AS user_id, u.email, u.display_name
+        var rows = await db.QueryAsync<MemberRow>($"""
+            SELECT c.id AS company_id, c.name AS company_name,
+                   {(all ? "'{}'" : "CASE WHEN c.district IN @Inside THEN '{}' ELSE c.profile_json END")} AS profile_json,
+                   {(all ? "1" : "CASE WHEN c.district IN @Inside THEN 1 ELSE 0 END")} AS inside,
+                   u.id AS user_id, u.email, u.display_name
             FROM company_matches cm
             JOIN companies c ON c.id = cm.company_id
             JOIN company_members m ON m.company_id = c.id
@@ -147,22 +157,21 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
             JOIN users u ON u.id = m.user_id
             WHERE cm.measure_id IN @Measures AND cm.outcome = 'eligible'
             ORDER BY u.id, c.id
-            """, new { Kind = kind, Measures = published.Select(m => m.MeasureId).ToList() });
+            """, new { Kind = kind, Measures = published.Select(m => m.MeasureId).ToList(), Inside = inside });
         var recipients = new Dictionary<long, Recipient>();
         var inRegion = new Dictionary<long, bool>();
         foreach (var row in rows)
         {
-            if (!inRegion.TryGetValue(row.CompanyId, out var inside))
+            if (!inRegion.TryGetValue(row.CompanyId, out var isIn))
             {
-                // Only eligible companies' profiles are parsed, for their district and zones.
-                inside = InRegions(JsonNode.Parse(row.ProfileJson) as JsonObject ?? [], regions ?? []);
-                inRegion[row.CompanyId] = inside;
+                isIn = row.Inside == 1 || InRegions(JsonNode.Parse(row.ProfileJson) as JsonObject ?? [], regions ?? []);
+                inRegion[row.CompanyId] = isIn;
             }
-            if (!inside)
+            if (!isIn || recipients.TryGetValue(row.UserId, out var known) && known.CompanyIds.Contains(row.CompanyId))
             {
-                continue;
+                continue; // outside, or the same company again (eligible for two of the measures)
             }
-            recipients[row.UserId] = recipients.TryGetValue(row.UserId, out var known)
+            recipients[row.UserId] = known is not null
                 ? known with { CompanyIds = [.. known.CompanyIds, row.CompanyId], CompanyNames = [.. known.CompanyNames, row.CompanyName] }
                 : new Recipient(row.UserId, row.Email, row.DisplayName, row.CompanyId, row.CompanyName);
         }

@@ -251,7 +251,7 @@ public sealed class StoredMatches(IDbConnectionFactory connections)
     }
 
     /// <summary>The companies stored with one outcome for a measure version, by name (the index by measure serves it).</summary>
-    public async Task<IReadOnlyList<StoredCompany>> CompaniesAsync(string measureId, long version, string outcome, CancellationToken ct = default)
+    public async Task<IReadOnlyList<StoredCompany>> CompaniesAsync(string measureId, long version, string outcome, int? limit = null, CancellationToken ct = default)
     {
         await using var db = await connections.OpenAsync(ct);
         return (await db.QueryAsync<StoredCompany>(new CommandDefinition("""
@@ -259,7 +259,8 @@ public sealed class StoredMatches(IDbConnectionFactory connections)
             FROM company_matches m JOIN companies c ON c.id = m.company_id
             WHERE m.measure_id = @Measure AND m.outcome = @Outcome AND m.measure_version = @Version
             ORDER BY c.name, c.id
-            """, new { Measure = measureId, Outcome = outcome, Version = version }, cancellationToken: ct))).ToList();
+            LIMIT @Limit
+            """, new { Measure = measureId, Outcome = outcome, Version = version, Limit = limit ?? int.MaxValue }, cancellationToken: ct))).ToList();
     }
 
     /// <summary>How many companies each stored outcome has for one measure version.</summary>
