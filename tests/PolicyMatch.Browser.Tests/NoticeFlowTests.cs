@@ -65,6 +65,19 @@ public class NoticeFlowTests(BrowserPortal portal) : IClassFixture<BrowserPortal
         return (email, name);
     }
 
+    /// <summary>The page at 1280 and at 390 px wide (a phone), for looking at; the viewport is put back.</summary>
+    private static async Task ShotAsync(IPage page, string folder, string name)
+    {
+        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + "-1280.png"), FullPage = true });
+        var size = page.ViewportSize;
+        await page.SetViewportSizeAsync(390, 844);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + "-390.png"), FullPage = true });
+        if (size is not null)
+        {
+            await page.SetViewportSizeAsync(size.Width, size.Height);
+        }
+    }
+
     [Fact]
     public async Task An_administrator_publishes_a_district_notice_with_a_window_and_an_attachment_and_only_the_matching_company_gets_it()
     {
@@ -94,7 +107,7 @@ public class NoticeFlowTests(BrowserPortal portal) : IClassFixture<BrowserPortal
         // 2. It reviews the suggestions: the 初创企业 sentence, with what it was read from.
         await Assertions.Expect(admin.Locator("#suggestions ~ *").First).ToBeVisibleAsync();
         await Assertions.Expect(admin.GetByText("对成立不满3年、从业人员不超过50人的科技型中小企业").First).ToBeVisibleAsync();
-        await admin.ScreenshotAsync(new() { Path = Path.Combine(shots, "document.png"), FullPage = true });
+        await ShotAsync(admin, shots, "document");
         await admin.GotoAsync(portal.BaseUrl + $"/admin/measures/new?document={documentId}&clause={Uri.EscapeDataString("二(一)")}&sentence=0");
 
         // 3. Edits it (a title of its own, and the employee limit lowered from 50 to 30) and publishes it.
@@ -110,6 +123,7 @@ public class NoticeFlowTests(BrowserPortal portal) : IClassFixture<BrowserPortal
         await Assertions.Expect(admin.Locator("table.eligible-companies")).Not.ToContainTextAsync(elsewhere.Company);
         await admin.GetByRole(AriaRole.Button, new() { Name = "发布第 1 版" }).ClickAsync();
         await Assertions.Expect(admin.Locator(".flash")).ToContainTextAsync("已发布第 1 版");
+        await ShotAsync(admin, shots, "measure-preview");
         var measureId = Regex.Match(admin.Url, @"/admin/measures/([^/]+)/preview").Groups[1].Value;
 
         // 4. Writes the notice from the document (its region comes from the document), with a window, to go out now.
@@ -126,7 +140,7 @@ public class NoticeFlowTests(BrowserPortal portal) : IClassFixture<BrowserPortal
         await admin.GetByRole(AriaRole.Button, new() { Name = "预览收件人" }).ClickAsync();
         await Assertions.Expect(admin.Locator("#preview .recipient-count")).ToHaveTextAsync("1");
         await Assertions.Expect(admin.Locator("#preview table.recipients")).ToContainTextAsync(matching.Company);
-        await admin.ScreenshotAsync(new() { Path = Path.Combine(shots, "notice-new.png"), FullPage = true });
+        await ShotAsync(admin, shots, "notice-new");
         await admin.GetByRole(AriaRole.Button, new() { Name = "安排发送" }).ClickAsync();
         await Assertions.Expect(admin.Locator(".flash")).ToContainTextAsync("已安排");
 
@@ -134,11 +148,12 @@ public class NoticeFlowTests(BrowserPortal portal) : IClassFixture<BrowserPortal
         await admin.Locator("#attachment-file").SetInputFilesAsync(new FilePayload { Name = "申报书.pdf", MimeType = "application/pdf", Buffer = [(byte)'M', (byte)'Z', 0x90, 0, 3, 0] });
         await admin.GetByRole(AriaRole.Button, new() { Name = "上传附件" }).ClickAsync();
         await Assertions.Expect(admin.Locator("#attachment-error")).ToContainTextAsync("不是 PDF 文件");
+        await ShotAsync(admin, shots, "attachment-refused");
         var pdf = "%PDF-1.4\n% 测试用例附件\n%%EOF\n"u8.ToArray();
         await admin.Locator("#attachment-file").SetInputFilesAsync(new FilePayload { Name = "申报书.pdf", MimeType = "application/pdf", Buffer = pdf });
         await admin.GetByRole(AriaRole.Button, new() { Name = "上传附件" }).ClickAsync();
         await Assertions.Expect(admin.Locator(".flash")).ToContainTextAsync("已添加附件:申报书.pdf");
-        await admin.ScreenshotAsync(new() { Path = Path.Combine(shots, "notice-admin.png"), FullPage = true });
+        await ShotAsync(admin, shots, "notice-admin");
         var noticeId = Regex.Match(admin.Url, @"/admin/notices/([^/#?]+)").Groups[1].Value;
 
         // The send time has come: what the fan-out job does every 30 s.
@@ -152,12 +167,13 @@ public class NoticeFlowTests(BrowserPortal portal) : IClassFixture<BrowserPortal
         await Assertions.Expect(item).ToHaveCountAsync(1);
         await Assertions.Expect(item.Locator(".concerns")).ToContainTextAsync(matching.Company);
         await Assertions.Expect(item).ToContainTextAsync(closes.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+        await ShotAsync(company, shots, "inbox");
         await item.GetByRole(AriaRole.Link, new() { Name = "通州区初创科技企业补贴开始申报(测试)" }).ClickAsync();
         await Assertions.Expect(company).ToHaveURLAsync(new Regex($"/notices/{Regex.Escape(noticeId)}$"));
         await Assertions.Expect(company.Locator("article")).ToContainTextAsync(closes.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
         var attachment = company.Locator("ul.attachments a");
         await Assertions.Expect(attachment).ToHaveTextAsync("申报书.pdf");
-        await company.ScreenshotAsync(new() { Path = Path.Combine(shots, "notice-page.png"), FullPage = true });
+        await ShotAsync(company, shots, "notice-page");
         var download = await company.APIRequest.GetAsync(portal.BaseUrl + await attachment.GetAttributeAsync("href"));
         Assert.Equal(200, download.Status);
         Assert.StartsWith("attachment", download.Headers["content-disposition"]);
