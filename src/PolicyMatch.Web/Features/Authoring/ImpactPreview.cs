@@ -117,14 +117,17 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, EligibilityE
         var outcomes = new Outcome?[PageSize];
         await using var connection = await connections.OpenAsync(ct);
         var total = districts is null ? 0 : await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM companies", cancellationToken: ct));
+        // A JSON list, not Dapper's "IN @list" (PostgreSQL is sent an array there, which IN does not take).
+        var inDistricts = $"district IN (SELECT d.value FROM {SqlDialect.Of(connection).JsonArrayRows("@Districts", "d")})";
+        var districtsJson = System.Text.Json.JsonSerializer.Serialize(districts ?? []);
         long after = 0;
         while (true)
         {
             // Keyset paging: each page is one short read, whatever the number of companies.
             var page = (await connection.QueryAsync<CompanyProfileRow>(new CommandDefinition(districts is null
                 ? "SELECT id, uscc, name, district, profile_json FROM companies WHERE id > @After ORDER BY id LIMIT @Take"
-                : "SELECT id, uscc, name, district, profile_json FROM companies WHERE id > @After AND (district IN @Districts OR district IS NULL OR district = '') ORDER BY id LIMIT @Take",
-                new { After = after, Take = PageSize, Districts = districts }, cancellationToken: ct))).AsList();
+                : $"SELECT id, uscc, name, district, profile_json FROM companies WHERE id > @After AND ({inDistricts} OR district IS NULL OR district = '') ORDER BY id LIMIT @Take",
+                new { After = after, Take = PageSize, Districts = districtsJson }, cancellationToken: ct))).AsList();
             if (page.Count == 0)
             {
                 break;

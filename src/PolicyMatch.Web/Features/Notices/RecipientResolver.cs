@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using PolicyMatch.Rules;
@@ -145,19 +146,22 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
         var all = regions is null || regions.Count == 0 || regions.Contains("京津冀");
         var inside = all ? [] : regions!.Concat(regions!.Contains("北京市") ? Facts.BeijingDistricts : []).Distinct().ToList();
         await using var db = await connections.OpenAsync(ct);
+        // JSON lists, not Dapper's "IN @list" (PostgreSQL is sent an array there, which IN does not take).
+        var dialect = SqlDialect.Of(db);
+        var isInside = $"c.district IN (SELECT i.value FROM {dialect.JsonArrayRows("@Inside", "i")})";
         var rows = await db.QueryAsync<MemberRow>($"""
             SELECT c.id AS company_id, c.name AS company_name,
-                   {(all ? "'{}'" : "CASE WHEN c.district IN @Inside THEN '{}' ELSE c.profile_json END")} AS profile_json,
-                   {(all ? "1" : "CASE WHEN c.district IN @Inside THEN 1 ELSE 0 END")} AS inside,
+                   {(all ? "'{}'" : $"CASE WHEN {isInside} THEN '{{}}' ELSE c.profile_json END")} AS profile_json,
+                   {(all ? "1" : $"CASE WHEN {isInside} THEN 1 ELSE 0 END")} AS inside,
                    u.id AS user_id, u.email, u.display_name
             FROM company_matches cm
             JOIN companies c ON c.id = cm.company_id
             JOIN company_members m ON m.company_id = c.id
             JOIN notice_subscriptions s ON s.user_id = m.user_id AND s.kind = @Kind
             JOIN users u ON u.id = m.user_id
-            WHERE cm.measure_id IN @Measures AND cm.outcome = 'eligible'
+            WHERE cm.measure_id IN (SELECT x.value FROM {dialect.JsonArrayRows("@Measures", "x")}) AND cm.outcome = 'eligible'
             ORDER BY u.id, c.id
-            """, new { Kind = kind, Measures = published.Select(m => m.MeasureId).ToList(), Inside = inside });
+            """, new { Kind = kind, Measures = JsonSerializer.Serialize(published.Select(m => m.MeasureId)), Inside = JsonSerializer.Serialize(inside) });
         var recipients = new Dictionary<long, Recipient>();
         var inRegion = new Dictionary<long, bool>();
         foreach (var row in rows)
