@@ -55,6 +55,32 @@ public class NoticeEmailTests : ComponentTest
         Assert.Contains("&lt;b&gt;王&lt;/b&gt;,您好:", cut.Markup);
     }
 
+    [Theory]
+    [InlineData("<img src=x onerror=alert(1)>图片")]
+    [InlineData("<a href=\"https://ok.cn\" onclick=\"steal()\">点我</a>")]
+    [InlineData("[点我](javascript:alert(1))")]
+    [InlineData("[点我](JaVaScRiPt:alert(1))")]
+    [InlineData("[点我](https://ok.cn/\"onmouseover=\"x)")]
+    public void Event_handlers_and_javascript_links_typed_in_a_notice_do_nothing_in_the_email(string body)
+    {
+        var cut = Render<NoticeEmail>(p => p.Add(x => x.Model, Model(body: body)));
+        Assert.Empty(cut.FindAll("script, img"));
+        Assert.All(cut.FindAll("*"), e => Assert.DoesNotContain(e.Attributes, a => a.Name.StartsWith("on", StringComparison.OrdinalIgnoreCase)));
+        Assert.All(cut.FindAll("a"), a => Assert.StartsWith("http", a.GetAttribute("href")));
+        Assert.DoesNotContain("javascript:", Model(body: body).Text(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void The_companies_the_notice_concerns_are_named_and_encoded()
+    {
+        var model = Model() with { Companies = ["通州甲科技有限公司", "<b>乙</b>公司"] };
+        var cut = Render<NoticeEmail>(p => p.Add(x => x.Model, model));
+        Assert.Contains("这条通知与您的企业“通州甲科技有限公司”、“&lt;b&gt;乙&lt;/b&gt;公司”有关", cut.Markup);
+        Assert.Empty(cut.FindAll("p b"));
+        Assert.Contains("这条通知与您的企业“通州甲科技有限公司”、“<b>乙</b>公司”有关", model.Text());
+        Assert.DoesNotContain("与您的企业", Model().Text()); // a message about no company says nothing of the kind
+    }
+
     [Fact]
     public void The_plain_text_body_says_the_same_as_the_html()
     {

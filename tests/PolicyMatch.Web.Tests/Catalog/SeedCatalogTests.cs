@@ -31,10 +31,13 @@ public class SeedCatalogTests
     }
 
     [Fact]
-    public void The_five_plans_are_there_and_the_catalog_holds_40_to_70_measures()
+    public void The_five_plans_and_the_four_notice_documents_are_there_and_the_catalog_holds_40_to_70_measures()
     {
-        Assert.Equal(["000", "001", "002", "003", "004"], Seeds.Plans.Select(p => p.Plan.Id));
-        Assert.InRange(Seeds.Measures.Count, 40, 70);
+        // 005–008: the four notices at the end of plan 000, each a document of its own (issue 12 item 5).
+        Assert.Equal(["000", "001", "002", "003", "004", "005", "006", "007", "008"], Seeds.Plans.Select(p => p.Plan.Id));
+        // 40–70 drawn from the five plans, and one from each notice document.
+        Assert.InRange(Seeds.Measures.Count(m => string.CompareOrdinal(m.Plan, "005") < 0), 40, 70);
+        Assert.Equal(4, Seeds.Measures.Count(m => string.CompareOrdinal(m.Plan, "005") >= 0));
         Assert.All(Seeds.Plans, p => Assert.Contains(Seeds.Measures, m => m.Plan == p.Plan.Document));
     }
 
@@ -64,6 +67,34 @@ public class SeedCatalogTests
             Assert.Contains(notice.Title, original);
             Assert.Contains(notice.PublishedOn.ToString("yyyy-MM-dd"), original);
             Assert.NotEmpty(notice.Measures);
+        }
+    }
+
+    /// <summary>
+    /// Issue 12 item 5: each seeded notice is a document of its own (its title, date and issuer, nothing
+    /// more than plan 000 states), and is linked to the measure drawn from that document, which cites it.
+    /// </summary>
+    [Fact]
+    public void Each_seed_notice_is_a_document_of_its_own_linked_to_the_measure_citing_it()
+    {
+        var original = File.ReadAllText(Path.Combine(Repo.Root, "..", "shared", "seeds", "000_1964764f133f43d3.txt"));
+        foreach (var notice in Seeds.Notices)
+        {
+            var (plan, text, _) = Seeds.Plans.Single(p => p.Plan.Document == notice.Source!.Document);
+            Assert.Equal(notice.Title, plan.Title);
+            Assert.Equal(notice.PublishedOn, plan.PublishedOn);
+            Assert.Equal(notice.PublishedOn, plan.Period!.From);
+            Assert.Null(plan.Period.To);          // the title states no end
+            Assert.Null(plan.DocumentNumber);     // nor a 文号
+            Assert.Null(notice.Window);           // nor a window
+            Assert.Equal(["昌平区"], plan.Regions!);
+            Assert.StartsWith(notice.Title + "\n发布日期:" + notice.PublishedOn.ToString("yyyy-MM-dd") + "\n来源:", text);
+            Assert.Contains(notice.Title, original);
+            var measure = Assert.Single(Seeds.Measures, m => m.Plan == plan.Document).Measure;
+            Assert.Equal([measure.Id], notice.Measures);
+            Assert.Equal(notice.Title, measure.Source.Quote);
+            Assert.Null(measure.Window);
+            Assert.Null(measure.Amount);
         }
     }
 

@@ -132,7 +132,7 @@ public class PageTests(Portal portal) : IClassFixture<Portal>
     public async Task The_plan_reader_lists_every_plan_with_clause_anchors()
     {
         var index = await portal.PageAsync("/plans");
-        Assert.Equal(5, index.QuerySelectorAll("ul.plan-list li").Length);
+        Assert.Equal(9, index.QuerySelectorAll("ul.plan-list li").Length); // five plans and the four notices of plan 000
         var plan = await portal.PageAsync("/plans/000");
         Assert.NotNull(plan.GetElementById("c-二(一)3"));
         Assert.NotNull(plan.QuerySelector("#c-二\\(一\\)3 .clause-measures a"));
@@ -143,7 +143,7 @@ public class PageTests(Portal portal) : IClassFixture<Portal>
     {
         using var admin = await portal.SignInAsync(PolicyMatch.Web.Features.Account.Roles.Admin);
         var page = await admin.PageAsync("/plans/coverage");
-        Assert.Equal(5, page.QuerySelectorAll("section.coverage").Length);
+        Assert.Equal(9, page.QuerySelectorAll("section.coverage").Length);
         Assert.NotEmpty(page.QuerySelectorAll("tr.covered"));
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using PolicyMatch.Rules;
 using PolicyMatch.Web.Features.Catalog;
+using PolicyMatch.Web.Features.Rematch;
 using PolicyMatch.Web.Infrastructure.Data;
 
 namespace PolicyMatch.Web.Features.Authoring;
@@ -27,94 +28,189 @@ public sealed record ImpactReport(
     int Unreadable)
 {
     public bool ComparesVersions => Published is not null && Published.Version != Draft.Version;
+
+    /// <summary>The date of the stored matches the published version's figures come from; null when they were evaluated here.</summary>
+    public DateOnly? PublishedStoredAsOf { get; init; }
+
+    /// <summary>The draft's figures were evaluated here (a version not yet published is in no stored match).</summary>
+    public bool DraftEvaluated { get; init; }
+
+    /// <summary>Companies the draft did not need to evaluate: their district is not one its criteria require.</summary>
+    public int SkippedByDistrict { get; init; }
 }
 
 /// <summary>
-/// Evaluates a measure version against every company's stored profile. The versions are compiled once
-/// through the engine (cached per id and version: a saved version never changes), each profile is read
-/// once into facts for both versions, and rows are streamed, so memory grows with the eligible lists
-/// only, not with the number of companies.
+/// What a measure version means for the portal's companies, for the impact preview and the 免申即享 list.
+/// The <b>published</b> version reads the stored matches (<c>company_matches</c>, written by the rematch)
+/// when they are fresh (<see cref="StoredMatches.FreshAsOfAsync"/>): a query on the index by measure, not
+/// an evaluation per company. A <b>draft</b> is in no stored match, so it is evaluated against the stored
+/// profiles — bounded: companies are read in keyset pages of <see cref="PageSize"/> and each page is
+/// evaluated on every core, so memory grows with the eligible lists only; and when the draft's criteria
+/// require districts, only companies in them (or without one) are read, the others cannot be eligible
+/// (a criterion that is false makes the whole measure not eligible). Stale or missing stored rows fall
+/// back to the same evaluation.
 /// </summary>
-public sealed class ImpactPreview(IDbConnectionFactory connections, EligibilityEngine engine)
+public sealed class ImpactPreview(IDbConnectionFactory connections, EligibilityEngine engine, StoredMatches stored)
 {
+    public const int PageSize = 2_000;
+
+    /// <summary>How many eligible companies the preview page lists (by name); the CSV export has them all.</summary>
+    public const int Listed = 200;
+
+    private sealed record Side(OutcomeCounts Counts, IReadOnlyList<CompanyRef> Eligible, int Unreadable, DateOnly? StoredAsOf, int Skipped);
+
     public async Task<ImpactReport> RunAsync(MeasureVersionRow draft, MeasureVersionRow? published, DateOnly asOf, CancellationToken ct)
     {
-        var draftRules = engine.Compile(draft.RuleSet());
-        var publishedRules = published is null ? null
-            : published.Version == draft.Version ? draftRules
-            : engine.Compile(published.RuleSet());
-        int dE = 0, dN = 0, dX = 0, pE = 0, pN = 0, pX = 0, unreadable = 0;
-        var eligible = new List<CompanyRef>();
-        var newly = new List<CompanyRef>();
-        var noLonger = new List<CompanyRef>();
-        await foreach (var (company, facts) in ProfilesAsync(asOf, ct))
+        // Only comparing two versions needs the published version's whole eligible list; otherwise the page lists the first ones.
+        var comparing = published is not null && published.Version != draft.Version;
+        var publishedSide = published is null ? null : await StoredSideAsync(published, asOf, comparing ? null : Listed, ct) ?? await EvaluateAsync(published, asOf, ct);
+        var draftSide = published is not null && published.Version == draft.Version ? publishedSide! : await EvaluateAsync(draft, asOf, ct);
+        IReadOnlyList<CompanyRef> newly = [], noLonger = [];
+        if (publishedSide is not null && !ReferenceEquals(publishedSide, draftSide))
         {
-            if (facts is null)
-            {
-                unreadable++;
-                continue;
-            }
-            var now = engine.EvaluateOutcome(draftRules, facts);
-            _ = now switch { Outcome.Eligible => dE++, Outcome.NeedsInformation => dN++, _ => dX++ };
-            if (now == Outcome.Eligible)
-            {
-                eligible.Add(company);
-            }
-            if (publishedRules is null)
-            {
-                continue;
-            }
-            var before = ReferenceEquals(publishedRules, draftRules) ? now : engine.EvaluateOutcome(publishedRules, facts);
-            _ = before switch { Outcome.Eligible => pE++, Outcome.NeedsInformation => pN++, _ => pX++ };
-            if (now == Outcome.Eligible && before != Outcome.Eligible)
-            {
-                newly.Add(company);
-            }
-            else if (before == Outcome.Eligible && now != Outcome.Eligible)
-            {
-                noLonger.Add(company);
-            }
+            var before = publishedSide.Eligible.Select(c => c.Id).ToHashSet();
+            var now = draftSide.Eligible.Select(c => c.Id).ToHashSet();
+            newly = draftSide.Eligible.Where(c => !before.Contains(c.Id)).ToList();
+            noLonger = publishedSide.Eligible.Where(c => !now.Contains(c.Id)).ToList();
         }
-        return new ImpactReport(asOf, draft, published, new OutcomeCounts(dE, dN, dX),
-            publishedRules is null ? null : new OutcomeCounts(pE, pN, pX), eligible, newly, noLonger, unreadable);
+        return new ImpactReport(asOf, draft, published, draftSide.Counts, publishedSide?.Counts, draftSide.Eligible.Take(Listed).ToList(), newly, noLonger,
+            Math.Max(draftSide.Unreadable, publishedSide?.Unreadable ?? 0))
+        {
+            PublishedStoredAsOf = publishedSide?.StoredAsOf,
+            DraftEvaluated = draftSide.StoredAsOf is null,
+            SkippedByDistrict = draftSide.Skipped,
+        };
     }
 
     /// <summary>The companies eligible for one version on a date (the 免申即享 list).</summary>
-    public async Task<IReadOnlyList<CompanyRef>> EligibleAsync(MeasureVersionRow version, DateOnly asOf, CancellationToken ct)
+    public async Task<IReadOnlyList<CompanyRef>> EligibleAsync(MeasureVersionRow version, DateOnly asOf, CancellationToken ct) =>
+        (await StoredSideAsync(version, asOf, null, ct) ?? await EvaluateAsync(version, asOf, ct)).Eligible;
+
+    /// <summary>The figures of a published version from the stored matches; null when they are not fresh for the date.</summary>
+    private async Task<Side?> StoredSideAsync(MeasureVersionRow version, DateOnly asOf, int? limit, CancellationToken ct)
     {
-        var rules = engine.Compile(version.RuleSet());
-        var eligible = new List<CompanyRef>();
-        await foreach (var (company, facts) in ProfilesAsync(asOf, ct))
+        if (await stored.FreshAsOfAsync(version.MeasureId, version.Version, asOf, ct) is not { } storedAsOf)
         {
-            if (facts is not null && engine.EvaluateOutcome(rules, facts) == Outcome.Eligible)
-            {
-                eligible.Add(company);
-            }
+            return null;
         }
-        return eligible;
+        var total = await CompanyCountAsync(ct);
+        var counts = await stored.CountsOfVersionAsync(version.MeasureId, version.Version, ct);
+        var eligible = (await stored.CompaniesAsync(version.MeasureId, version.Version, "eligible", limit, ct))
+            .Select(c => new CompanyRef(c.Id, c.Uscc, c.Name, c.District, c.VerifiedAt is not null)).ToList();
+        var eligibleCount = (int)counts.GetValueOrDefault("eligible");
+        var needs = (int)counts.GetValueOrDefault("needs_information");
+        // Near misses and the rows not stored (plain "not eligible") are both not eligible.
+        return new Side(new OutcomeCounts(eligibleCount, needs, (int)total - eligibleCount - needs), eligible, 0, storedAsOf, 0);
     }
 
-    private async IAsyncEnumerable<(CompanyRef Company, ProfileFacts? Facts)> ProfilesAsync(
-        DateOnly asOf, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    private async Task<long> CompanyCountAsync(CancellationToken ct)
     {
         await using var connection = await connections.OpenAsync(ct);
-        var rows = connection.QueryUnbufferedAsync<CompanyProfileRow>("""
-            SELECT id, uscc, name, district, profile_json, verified_at FROM companies ORDER BY name, id
-            """);
-        await foreach (var row in rows.WithCancellation(ct))
-        {
-            var company = new CompanyRef(row.Id, row.Uscc, row.Name, row.District, row.VerifiedAt is not null);
-            // Profiles are written by the portal and valid; a row edited by hand must not stop the preview.
-            JsonObject? profile;
-            try
-            {
-                profile = JsonNode.Parse(row.ProfileJson) as JsonObject;
-            }
-            catch (System.Text.Json.JsonException)
-            {
-                profile = null;
-            }
-            yield return (company, profile is null ? null : ProfileFacts.From(profile, asOf));
-        }
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM companies", cancellationToken: ct));
     }
+
+    private async Task<Side> EvaluateAsync(MeasureVersionRow version, DateOnly asOf, CancellationToken ct)
+    {
+        var rules = engine.Compile(version.RuleSet());
+        var districts = RequiredDistricts(version.Criteria());
+        int eligibleCount = 0, needs = 0, notEligible = 0, unreadable = 0, evaluated = 0;
+        var eligible = new List<CompanyRef>();
+        var outcomes = new Outcome?[PageSize];
+        await using var connection = await connections.OpenAsync(ct);
+        var total = districts is null ? 0 : await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM companies", cancellationToken: ct));
+        // A JSON list, not Dapper's "IN @list" (PostgreSQL is sent an array there, which IN does not take).
+        var inDistricts = $"district IN (SELECT d.value FROM {SqlDialect.Of(connection).JsonArrayRows("@Districts", "d")})";
+        var districtsJson = System.Text.Json.JsonSerializer.Serialize(districts ?? []);
+        long after = 0;
+        while (true)
+        {
+            // Keyset paging: each page is one short read, whatever the number of companies.
+            var page = (await connection.QueryAsync<CompanyProfileRow>(new CommandDefinition(districts is null
+                ? "SELECT id, uscc, name, district, profile_json, verified_at FROM companies WHERE id > @After ORDER BY id LIMIT @Take"
+                : $"SELECT id, uscc, name, district, profile_json, verified_at FROM companies WHERE id > @After AND ({inDistricts} OR district IS NULL OR district = '') ORDER BY id LIMIT @Take",
+                new { After = after, Take = PageSize, Districts = districtsJson }, cancellationToken: ct))).AsList();
+            if (page.Count == 0)
+            {
+                break;
+            }
+            ct.ThrowIfCancellationRequested();
+            Parallel.For(0, page.Count, new ParallelOptions { CancellationToken = ct }, i => outcomes[i] = Evaluate(rules, page[i].ProfileJson, asOf));
+            for (var i = 0; i < page.Count; i++)
+            {
+                switch (outcomes[i])
+                {
+                    case null: unreadable++; break;
+                    case Outcome.Eligible:
+                        eligibleCount++;
+                        eligible.Add(new CompanyRef(page[i].Id, page[i].Uscc, page[i].Name, page[i].District, page[i].VerifiedAt is not null));
+                        break;
+                    case Outcome.NeedsInformation: needs++; break;
+                    default: notEligible++; break;
+                }
+            }
+            evaluated += page.Count;
+            after = page[^1].Id;
+        }
+        var skipped = districts is null ? 0 : (int)total - evaluated;
+        eligible.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name) is var c && c != 0 ? c : a.Id.CompareTo(b.Id));
+        return new Side(new OutcomeCounts(eligibleCount, needs, notEligible + skipped), eligible, unreadable, null, skipped);
+    }
+
+    private Outcome? Evaluate(CompiledMeasure rules, string profileJson, DateOnly asOf)
+    {
+        // Profiles are written by the portal and valid; a row edited by hand must not stop the preview.
+        JsonObject? profile;
+        try
+        {
+            profile = JsonNode.Parse(profileJson) as JsonObject;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+        return profile is null ? null : engine.EvaluateOutcome(rules, ProfileFacts.From(profile, asOf));
+    }
+
+    /// <summary>
+    /// The districts a measure's criteria require (every criterion must hold): from criteria of the form
+    /// <c>district == "X"</c> or <c>district in [...]</c>; null when none restricts the district.
+    /// </summary>
+    public static IReadOnlyList<string>? RequiredDistricts(IReadOnlyList<Criterion> criteria)
+    {
+        HashSet<string>? required = null;
+        foreach (var criterion in criteria)
+        {
+            if (criterion.Rule is not JsonObject { Count: 1 } rule)
+            {
+                continue;
+            }
+            var (op, args) = rule.First();
+            if (args is not JsonArray { Count: 2 } pair || !IsDistrictVar(pair[0]))
+            {
+                continue;
+            }
+            HashSet<string>? these = op switch
+            {
+                "==" or "===" when pair[1] is JsonValue v && v.TryGetValue<string>(out var one) => [one],
+                "in" when pair[1] is JsonArray list && list.All(x => x is JsonValue xv && xv.TryGetValue<string>(out _)) =>
+                    list.Select(x => x!.GetValue<string>()).ToHashSet(StringComparer.Ordinal),
+                _ => null,
+            };
+            if (these is not null)
+            {
+                if (required is null)
+                {
+                    required = these;
+                }
+                else
+                {
+                    required.IntersectWith(these);
+                }
+            }
+        }
+        return required?.Order(StringComparer.Ordinal).ToList();
+    }
+
+    private static bool IsDistrictVar(JsonNode? node) =>
+        node is JsonObject { Count: 1 } o && o["var"] is JsonValue v && v.TryGetValue<string>(out var name) && name == Facts.District;
 }

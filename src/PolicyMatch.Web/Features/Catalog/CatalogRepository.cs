@@ -290,7 +290,10 @@ public sealed class CatalogRepository(IDbConnectionFactory connections, TimeProv
         var links = (await connection.QueryAsync<(string NoticeId, string MeasureId)>(
             "SELECT notice_id, measure_id FROM notice_measures ORDER BY notice_id, measure_id")).ToLookup(l => l.NoticeId, l => l.MeasureId);
         var notices = await connection.QueryAsync<NoticeRow>("SELECT * FROM notices ORDER BY published_on DESC, id");
-        return notices.Select(n => n.ToDocument(links[n.Id].ToList())).ToList();
+        // Where each notice is for (issue 12): the matches page shows a company only the notices of its regions.
+        var regions = (await connection.QueryAsync<(string NoticeId, string Region)>(
+            "SELECT notice_id, region FROM notice_regions ORDER BY notice_id, region")).ToLookup(r => r.NoticeId, r => r.Region);
+        return notices.Select(n => n.ToDocument(links[n.Id].ToList()) with { Regions = regions.Contains(n.Id) ? regions[n.Id].ToList() : null }).ToList();
     }
 
     public async Task<IReadOnlyList<NoticeRow>> GetNoticesForMeasureAsync(string measureId, CancellationToken ct = default)

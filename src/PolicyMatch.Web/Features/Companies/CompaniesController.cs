@@ -104,7 +104,7 @@ public sealed class CompaniesController(
         {
             CompanyId = id,
             SavedAt = Notices.BeijingTime.Format(company.UpdatedAt),
-        }, ct);
+        }, profile, ct);
         return View(new CompanyView(company, level, matches, requests) { LinkRequests = linkRequests });
     }
 

@@ -80,7 +80,7 @@ public sealed class MatchingController(
             Filters = filters,
             Diff = diff,
         };
-        return View("Matches", await notices.AddToAsync(view, ct));
+        return View("Matches", await notices.AddToAsync(view, check.Profile, ct));
     }
 
     /// <summary>The what-if form, filled with every fact of the result it comes from.</summary>

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using PolicyMatch.Web.Features.Notices;
 using PolicyMatch.Web.Components;
 using PolicyMatch.Web.Features.Catalog;
 
@@ -30,26 +32,28 @@ public sealed class NoticeLinks(CatalogRepository catalog, TimeProvider clock)
     }
 
     /// <summary>
-    /// The notices a result page shows: those of the measures the company is eligible for now, and the open
-    /// calls of its near misses' helper measures. Both the anonymous result and a company's page use it.
+    /// The notices a result page shows, for the profile's regions only (as notices are sent): those of the
+    /// measures the company is eligible for now, and the open calls of its near misses' helper measures.
+    /// Both the anonymous result and a company's page use it.
     /// </summary>
-    public async Task<MatchesView> AddToAsync(MatchesView view, CancellationToken ct) => view with
+    public async Task<MatchesView> AddToAsync(MatchesView view, JsonObject profile, CancellationToken ct) => view with
     {
-        Notices = await ForAsync(view.Report.Current(MatchGroup.Eligible), 5, ct),
-        HelperNotices = await OpenByMeasureAsync(view.Report.Items.SelectMany(i => i.Helpers).Select(h => h.MeasureId).ToList(), view.Report.AsOf, ct),
+        Notices = await ForAsync(view.Report.Current(MatchGroup.Eligible), 5, ct, profile),
+        HelperNotices = await OpenByMeasureAsync(view.Report.Items.SelectMany(i => i.Helpers).Select(h => h.MeasureId).ToList(), view.Report.AsOf, profile, ct),
     };
 
     /// <summary>
-    /// For each of the measures, the notices about it that a company can still act on as of
-    /// <paramref name="asOf"/> (no window, or one that has not closed), soonest deadline first: a near
-    /// miss's helper measure is offered with the call that opens its round.
+    /// For each of the measures, the notices about it for the profile's regions that a company can still
+    /// act on as of <paramref name="asOf"/> (no window, or one that has not closed), soonest deadline first:
+    /// a near miss's helper measure is offered with the call that opens its round.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<NoticeLink>>> OpenByMeasureAsync(
-        IReadOnlyCollection<string> measureIds, DateOnly asOf, CancellationToken ct)
+        IReadOnlyCollection<string> measureIds, DateOnly asOf, JsonObject profile, CancellationToken ct)
     {
         if (measureIds.Count == 0) return new Dictionary<string, IReadOnlyList<NoticeLink>>();
         var open = (await AllAsync(ct))
             .Where(n => n.Window?.Closes is not { } closes || closes >= asOf)
+            .Where(n => RecipientResolver.InRegions(profile, n.Regions ?? []))
             .OrderBy(n => n.Window?.Closes ?? DateOnly.MaxValue).ThenByDescending(n => n.PublishedOn)
             .ToList();
         return measureIds.Distinct().ToDictionary(
@@ -57,13 +61,18 @@ public sealed class NoticeLinks(CatalogRepository catalog, TimeProvider clock)
             id => (IReadOnlyList<NoticeLink>)open.Where(n => n.Measures.Contains(id)).Select(n => new NoticeLink(n.Id, n.Kind, n.Title, n.Window?.Closes)).ToList());
     }
 
-    /// <summary>Notices about any of the measures, newest first, as cards naming the measures they concern.</summary>
-    public async Task<IReadOnlyList<NoticeCardModel>> ForAsync(IEnumerable<MatchItem> items, int max, CancellationToken ct)
+    /// <summary>
+    /// Notices about any of the measures, newest first, as cards naming the measures they concern; with a
+    /// profile, only the notices for its regions (a Changping notice linked to a Tongzhou measure is not
+    /// shown to a Tongzhou company, as it is not sent to one).
+    /// </summary>
+    public async Task<IReadOnlyList<NoticeCardModel>> ForAsync(IEnumerable<MatchItem> items, int max, CancellationToken ct, JsonObject? profile = null)
     {
         var titles = items.ToDictionary(i => i.Measure.MeasureId, i => i.Measure.Title);
         if (titles.Count == 0) return [];
         return (await AllAsync(ct))
             .Where(n => n.Measures.Any(titles.ContainsKey))
+            .Where(n => profile is null || RecipientResolver.InRegions(profile, n.Regions ?? []))
             .OrderByDescending(n => n.Window?.Closes ?? n.PublishedOn).ThenByDescending(n => n.PublishedOn)
             .Take(max)
             .Select(n => new NoticeCardModel(n.Id, n.Kind, n.Title, n.PublishedOn, n.Window?.Opens, n.Window?.Closes)

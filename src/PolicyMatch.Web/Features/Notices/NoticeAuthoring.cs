@@ -24,7 +24,10 @@ public sealed class NoticeForm
 
     public string? MeasureIds { get; set; }
 
-    /// <summary>Where the notice is for (区、园区 or 北京市), separated by 、; blank: the regions of its measures.</summary>
+    /// <summary>The document (plan id) the notice is written from, if any: its regions are the notice's when none is typed.</summary>
+    public string? Document { get; set; }
+
+    /// <summary>Where the notice is for (区、园区 or 北京市), separated by 、; blank: its document's regions, else its measures'.</summary>
     public string? Regions { get; set; }
 
     public string? WindowOpens { get; set; }
@@ -83,13 +86,28 @@ public sealed class NoticeAuthoring(CatalogCache catalog, CatalogRepository repo
             }
         }
 
-        // The regions: as typed, else those of the linked measures (a notice about Changping measures is
-        // for Changping). Recipients are eligible companies in these regions only.
+        PlanRow? document = null;
+        if (form.Document is { Length: > 0 } documentId)
+        {
+            document = await repository.GetPlanAsync(documentId.Trim(), ct);
+            if (document is null)
+            {
+                errors[nameof(NoticeForm.Document)] = T($"未知的政策文件:{documentId}", $"Unknown document: {documentId}");
+            }
+        }
+
+        // The regions: as typed, else those of the document it is written from, else those of the linked
+        // measures (a notice about Changping measures is for Changping). Recipients are eligible companies
+        // in these regions only.
         var regions = (form.Regions ?? "").Split([',', '，', '、', ';', '；', ' ', '\n'], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct().ToList();
         var unknownRegions = regions.Where(r => !Documents.DocumentForm.KnownRegions.Contains(r)).ToList();
         if (unknownRegions.Count > 0)
         {
             errors[nameof(NoticeForm.Regions)] = T($"不认识的地区:{string.Join("、", unknownRegions)}", $"Unknown regions: {string.Join(", ", unknownRegions)}");
+        }
+        else if (regions.Count == 0 && document is { Regions.Count: > 0 })
+        {
+            regions = document.Regions.ToList();
         }
         else if (regions.Count == 0 && !errors.ContainsKey(nameof(NoticeForm.Measures)))
         {
@@ -133,7 +151,7 @@ public sealed class NoticeAuthoring(CatalogCache catalog, CatalogRepository repo
         {
             return (null, errors);
         }
-        return (new NewNotice(form.Kind, form.Title.Trim(), form.Body.Trim().Replace("\r\n", "\n"), measures, opens, closes, sendAt.Value, regions), errors);
+        return (new NewNotice(form.Kind, form.Title.Trim(), form.Body.Trim().Replace("\r\n", "\n"), measures, opens, closes, sendAt.Value, regions) { SourceDocument = document?.Document }, errors);
     }
 
     private static DateOnly? ParseDate(string? text, string field, Dictionary<string, string> errors)

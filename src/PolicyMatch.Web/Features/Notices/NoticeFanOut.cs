@@ -62,8 +62,8 @@ public sealed class NoticeFanOut(
             return null;
         }
         await db.ExecuteAsync("""
-            INSERT INTO notices (id, kind, title, body, published_on, window_opens, window_closes, notes, content_hash)
-            VALUES (@Id, @Kind, @Title, @Body, @PublishedOn, @WindowOpens, @WindowCloses, @Notes, @Hash)
+            INSERT INTO notices (id, kind, title, body, published_on, window_opens, window_closes, source_document, notes, content_hash)
+            VALUES (@Id, @Kind, @Title, @Body, @PublishedOn, @WindowOpens, @WindowCloses, @SourceDocument, @Notes, @Hash)
             ON CONFLICT (id) DO NOTHING
             """,
             new
@@ -75,6 +75,7 @@ public sealed class NoticeFanOut(
                 PublishedOn = asOf,
                 notice.WindowOpens,
                 notice.WindowCloses,
+                notice.SourceDocument,
                 Notes = $"written in the portal by {notice.CreatedByName ?? "an administrator"}",
                 Hash = CatalogRepository.Hash($"{notice.Kind}\n{notice.Title}\n{notice.Body}\n{notice.WindowOpens}\n{notice.WindowCloses}"),
             }, tx);
@@ -82,6 +83,8 @@ public sealed class NoticeFanOut(
             INSERT INTO notice_measures (notice_id, measure_id) VALUES (@Id, @Measure) ON CONFLICT DO NOTHING
             """, measureIds.Select(m => new { Id = id, Measure = m }), tx);
         var write = await NoticeOutbox.WriteAsync(db, tx, draft, users.Select(u => u.UserId).ToList(), now);
+        // Which companies it concerns, so each user's email and inbox item names theirs.
+        await NoticeOutbox.WriteCompaniesAsync(db, tx, write.MessageId, users.SelectMany(u => u.CompanyIds).ToList());
         await db.ExecuteAsync("""
             UPDATE notice_schedules
             SET status = 'sent', sent_at = COALESCE(sent_at, @Now),

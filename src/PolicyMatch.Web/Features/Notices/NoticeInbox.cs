@@ -23,13 +23,28 @@ public sealed class NoticeInbox(IDbConnectionFactory connections, TimeProvider c
     public async Task<IReadOnlyList<InboxItem>> ListAsync(long userId, int limit = PageSize, CancellationToken ct = default)
     {
         await using var db = await connections.OpenAsync(ct);
-        return (await db.QueryAsync<InboxItem>("""
+        var items = (await db.QueryAsync<InboxItem>("""
             SELECT d.id, m.kind, m.title, m.body, m.link, m.items_json, m.window_opens, m.window_closes, d.created_at, d.acknowledged_at,
                    CASE WHEN c.id IS NOT NULL AND c.verified_at IS NULL THEN 1 ELSE 0 END AS company_unverified
             FROM notice_deliveries d JOIN notice_messages m ON m.id = d.message_id LEFT JOIN companies c ON c.id = m.company_id
             WHERE d.user_id = @User AND d.channel = 'inbox'
             ORDER BY d.id DESC LIMIT @Limit
             """, new { User = userId, Limit = limit })).ToList();
+        if (items.Count == 0)
+        {
+            return items;
+        }
+        // The user's companies each notice concerns (notice_message_companies, written at fan-out).
+        var concerned = (await db.QueryAsync<(long DeliveryId, string Name)>("""
+            SELECT d.id, c.name
+            FROM notice_deliveries d
+            JOIN notice_message_companies x ON x.message_id = d.message_id
+            JOIN company_members cm ON cm.company_id = x.company_id AND cm.user_id = d.user_id
+            JOIN companies c ON c.id = x.company_id
+            WHERE d.user_id = @User AND d.channel = 'inbox' AND d.id >= @From
+            ORDER BY c.name
+            """, new { User = userId, From = items.Min(i => i.Id) })).ToLookup(r => r.DeliveryId, r => r.Name);
+        return items.Select(i => concerned.Contains(i.Id) ? i with { Companies = concerned[i.Id].ToList() } : i).ToList();
     }
 
     /// <summary>The user's inbox item for a published notice, if they got one.</summary>

@@ -58,6 +58,29 @@ public sealed class NoticeOutbox(IDbConnectionFactory connections, AuditLog audi
         return new OutboxWrite(messageId, inbox, email);
     }
 
+    /// <summary>Records the companies a message concerns (one statement, however many); idempotent.</summary>
+    public static async Task WriteCompaniesAsync(DbConnection db, DbTransaction tx, long messageId, IReadOnlyCollection<long> companyIds)
+    {
+        var rows = SqlDialect.Of(db).JsonArrayRows("@Companies", "j");
+        await db.ExecuteAsync($"""
+            INSERT INTO notice_message_companies (message_id, company_id)
+            SELECT @Message, CAST(j.value AS BIGINT) FROM {rows} WHERE true
+            ON CONFLICT (message_id, company_id) DO NOTHING
+            """, new { Message = messageId, Companies = JsonSerializer.Serialize(companyIds.Distinct().Order()) }, tx);
+    }
+
+    /// <summary>The names of the user's companies that a message concerns, by name.</summary>
+    public async Task<IReadOnlyList<string>> CompaniesConcernedAsync(long messageId, long userId, CancellationToken ct = default)
+    {
+        await using var db = await connections.OpenAsync(ct);
+        return (await db.QueryAsync<string>("""
+            SELECT c.name FROM notice_message_companies x
+            JOIN company_members m ON m.company_id = x.company_id AND m.user_id = @User
+            JOIN companies c ON c.id = x.company_id
+            WHERE x.message_id = @Message ORDER BY c.name
+            """, new { Message = messageId, User = userId })).ToList();
+    }
+
     /// <summary><see cref="WriteAsync(DbConnection, DbTransaction, MessageDraft, IReadOnlyCollection{long}, string)"/> in a transaction of its own.</summary>
     public async Task<OutboxWrite> WriteAsync(MessageDraft draft, IReadOnlyCollection<long> userIds, CancellationToken ct = default)
     {

@@ -90,6 +90,7 @@ public sealed record ScheduleRow
     public string? CancelledAt { get; init; }
     public string? SentAt { get; init; }
     public long? Recipients { get; init; }
+    public string? SourceDocument { get; init; }
 
     public DateTimeOffset SendAtInstant => Stamps.Parse(SendAt) ?? throw new FormatException($"notice {Id}: bad send_at '{SendAt}'");
 }
@@ -173,6 +174,9 @@ public sealed record ClaimedDelivery
 
 public sealed record InboxItem
 {
+    /// <summary>The user's companies a notice concerns (eligible, in its regions); empty for other messages.</summary>
+    public IReadOnlyList<string> Companies { get; init; } = [];
+
     public long Id { get; init; }
     public string Kind { get; init; } = "";
     public string Title { get; init; } = "";
@@ -220,4 +224,10 @@ public sealed record FailedDelivery
 }
 
 /// <summary>A user to tell, and the company whose profile qualified them.</summary>
-public sealed record Recipient(long UserId, string Email, string DisplayName, long CompanyId, string CompanyName);
+public sealed record Recipient(long UserId, string Email, string DisplayName, long CompanyId, string CompanyName)
+{
+    /// <summary>Every company of the user the message concerns (the first is CompanyId/CompanyName).</summary>
+    public IReadOnlyList<long> CompanyIds { get; init; } = [CompanyId];
+
+    public IReadOnlyList<string> CompanyNames { get; init; } = [CompanyName];
+}

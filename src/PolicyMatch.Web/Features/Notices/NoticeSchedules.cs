@@ -9,14 +9,18 @@ namespace PolicyMatch.Web.Features.Notices;
 /// <summary>A notice as the authoring form produced it, checked.</summary>
 /// <param name="Regions">where the notice is for: recipients are eligible companies in these regions (none: everywhere)</param>
 public sealed record NewNotice(string Kind, string Title, string Body, IReadOnlyList<string> Measures,
-    DateOnly? WindowOpens, DateOnly? WindowCloses, DateTimeOffset SendAt, IReadOnlyList<string>? Regions = null);
+    DateOnly? WindowOpens, DateOnly? WindowCloses, DateTimeOffset SendAt, IReadOnlyList<string>? Regions = null)
+{
+    /// <summary>The document it is written from (plans.document), if any.</summary>
+    public string? SourceDocument { get; init; }
+}
 
 /// <summary>Administrators' notices (notice_schedules) and the published ones they sit beside.</summary>
 public sealed class NoticeSchedules(IDbConnectionFactory connections, AuditLog audit, TimeProvider clock)
 {
     private const string Columns = """
         s.id, s.kind, s.title, s.body, s.window_opens, s.window_closes, s.send_at, s.status, s.created_by,
-        u.display_name AS created_by_name, s.created_at, s.cancelled_at, s.sent_at, s.recipients
+        u.display_name AS created_by_name, s.created_at, s.cancelled_at, s.sent_at, s.recipients, s.source_document
         """;
 
     /// <summary>Stores a scheduled notice with its measures; its id is what <c>notices.id</c> will be.</summary>
@@ -26,8 +30,8 @@ public sealed class NoticeSchedules(IDbConnectionFactory connections, AuditLog a
         await using var db = await connections.OpenAsync(ct);
         await using var tx = await db.BeginTransactionAsync(ct);
         await db.ExecuteAsync("""
-            INSERT INTO notice_schedules (id, kind, title, body, window_opens, window_closes, send_at, status, created_by, created_at)
-            VALUES (@Id, @Kind, @Title, @Body, @WindowOpens, @WindowCloses, @SendAt, 'scheduled', @User, @Now)
+            INSERT INTO notice_schedules (id, kind, title, body, window_opens, window_closes, send_at, status, created_by, created_at, source_document)
+            VALUES (@Id, @Kind, @Title, @Body, @WindowOpens, @WindowCloses, @SendAt, 'scheduled', @User, @Now, @SourceDocument)
             """,
             new
             {
@@ -38,6 +42,7 @@ public sealed class NoticeSchedules(IDbConnectionFactory connections, AuditLog a
                 notice.WindowOpens,
                 notice.WindowCloses,
                 SendAt = Stamp.Of(notice.SendAt),
+                notice.SourceDocument,
                 User = userId,
                 Now = Stamp.Now(clock),
             }, tx);

@@ -15,6 +15,7 @@ public static class NoticesFeature
         services.AddSingleton<NoticeInbox>();
         services.AddSingleton<RecipientResolver>();
         services.AddSingleton<NoticeAuthoring>();
+        services.AddSingleton<NoticeAttachments>();
         services.AddSingleton<NoticeFanOut>();
         services.AddSingleton<NoticeReminders>();
         services.AddSingleton<UnsubscribeTokens>();

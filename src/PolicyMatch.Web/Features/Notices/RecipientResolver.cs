@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
 using PolicyMatch.Rules;
@@ -19,7 +20,7 @@ public sealed record SubscribedMember(long UserId, string Email, string DisplayN
 /// is eligible, on the as-of date, for any of the notice's measures (the same engine and published
 /// versions the matches page uses). Only "eligible" counts: a company that "needs information" is not told.
 /// </summary>
-public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogCache catalog, EligibilityEngine engine)
+public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogCache catalog, EligibilityEngine engine, Rematch.StoredMatches stored, TimeProvider clock)
 {
     private sealed record MemberRow
     {
@@ -29,6 +30,9 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
         public long UserId { get; init; }
         public string Email { get; init; } = "";
         public string DisplayName { get; init; } = "";
+
+        /// <summary>1 when the company's district is known to be in the regions (the preview's query).</summary>
+        public long Inside { get; init; }
     }
 
     /// <summary>Companies with at least one member subscribed to the kind (optionally one company).</summary>
@@ -101,11 +105,81 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
             }
             foreach (var member in company.Members)
             {
-                // A user in two eligible companies is told once.
-                recipients.TryAdd(member.UserId, new Recipient(member.UserId, member.Email, member.DisplayName, company.CompanyId, company.CompanyName));
+                // A user in two eligible companies is told once, naming both.
+                recipients[member.UserId] = recipients.TryGetValue(member.UserId, out var known)
+                    ? known with { CompanyIds = [.. known.CompanyIds, company.CompanyId], CompanyNames = [.. known.CompanyNames, company.CompanyName] }
+                    : new Recipient(member.UserId, member.Email, member.DisplayName, company.CompanyId, company.CompanyName);
             }
         }
         return recipients.Values.OrderBy(r => r.UserId).ToList();
+    }
+
+    /// <summary>
+    /// The recipient preview: like <see cref="ForMeasuresAsync"/>, but read from the stored matches
+    /// (<c>company_matches</c>) when they are fresh for every linked measure — one query joining the
+    /// eligible rows to the subscribed members, instead of evaluating every subscribed company — with
+    /// the date they are as of. Otherwise (a measure rematched too long ago) it evaluates, and says so
+    /// with a null date. The fan-out itself still evaluates on the send date.
+    /// </summary>
+    public async Task<(IReadOnlyList<Recipient> Recipients, DateOnly? StoredAsOf)> PreviewAsync(
+        IReadOnlyCollection<string> measureIds, string kind, DateOnly asOf, IReadOnlyCollection<string>? regions = null, CancellationToken ct = default)
+    {
+        var published = (await catalog.GetPublishedAsync(ct)).Where(m => measureIds.Contains(m.Row.MeasureId)).Select(m => m.Row).ToList();
+        var today = BeijingTime.Today(clock);
+        DateOnly? storedAsOf = null;
+        foreach (var measure in published)
+        {
+            // The stored rows are as of the last rematch (daily): fresh for today, not for a send date far ahead.
+            var fresh = await stored.FreshAsOfAsync(measure.MeasureId, measure.Version, asOf < today ? asOf : today, ct);
+            if (fresh is null)
+            {
+                return (await ForMeasuresAsync(measureIds, kind, asOf, regions, ct), null);
+            }
+            storedAsOf = storedAsOf is { } d && d < fresh ? d : fresh;
+        }
+        if (published.Count == 0)
+        {
+            return ([], null);
+        }
+        // The districts wholly inside the regions: a company there is in without reading its profile; only
+        // the others' profiles are read, for a zone (北京市 holds the 16 districts, 京津冀 everything).
+        var all = regions is null || regions.Count == 0 || regions.Contains("京津冀");
+        var inside = all ? [] : regions!.Concat(regions!.Contains("北京市") ? Facts.BeijingDistricts : []).Distinct().ToList();
+        await using var db = await connections.OpenAsync(ct);
+        // JSON lists, not Dapper's "IN @list" (PostgreSQL is sent an array there, which IN does not take).
+        var dialect = SqlDialect.Of(db);
+        var isInside = $"c.district IN (SELECT i.value FROM {dialect.JsonArrayRows("@Inside", "i")})";
+        var rows = await db.QueryAsync<MemberRow>($"""
+            SELECT c.id AS company_id, c.name AS company_name,
+                   {(all ? "'{}'" : $"CASE WHEN {isInside} THEN '{{}}' ELSE c.profile_json END")} AS profile_json,
+                   {(all ? "1" : $"CASE WHEN {isInside} THEN 1 ELSE 0 END")} AS inside,
+                   u.id AS user_id, u.email, u.display_name
+            FROM company_matches cm
+            JOIN companies c ON c.id = cm.company_id
+            JOIN company_members m ON m.company_id = c.id
+            JOIN notice_subscriptions s ON s.user_id = m.user_id AND s.kind = @Kind
+            JOIN users u ON u.id = m.user_id
+            WHERE cm.measure_id IN (SELECT x.value FROM {dialect.JsonArrayRows("@Measures", "x")}) AND cm.outcome = 'eligible'
+            ORDER BY u.id, c.id
+            """, new { Kind = kind, Measures = JsonSerializer.Serialize(published.Select(m => m.MeasureId)), Inside = JsonSerializer.Serialize(inside) });
+        var recipients = new Dictionary<long, Recipient>();
+        var inRegion = new Dictionary<long, bool>();
+        foreach (var row in rows)
+        {
+            if (!inRegion.TryGetValue(row.CompanyId, out var isIn))
+            {
+                isIn = row.Inside == 1 || InRegions(JsonNode.Parse(row.ProfileJson) as JsonObject ?? [], regions ?? []);
+                inRegion[row.CompanyId] = isIn;
+            }
+            if (!isIn || recipients.TryGetValue(row.UserId, out var known) && known.CompanyIds.Contains(row.CompanyId))
+            {
+                continue; // outside, or the same company again (eligible for two of the measures)
+            }
+            recipients[row.UserId] = known is not null
+                ? known with { CompanyIds = [.. known.CompanyIds, row.CompanyId], CompanyNames = [.. known.CompanyNames, row.CompanyName] }
+                : new Recipient(row.UserId, row.Email, row.DisplayName, row.CompanyId, row.CompanyName);
+        }
+        return (recipients.Values.OrderBy(r => r.UserId).ToList(), storedAsOf);
     }
 
     public bool IsEligibleForAny(JsonObject profile, IReadOnlyList<CompiledMeasure> measures, DateOnly asOf)

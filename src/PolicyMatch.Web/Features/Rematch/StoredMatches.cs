@@ -41,6 +41,18 @@ public sealed record CompanyMatchRow
     public string RefreshedAt { get; init; } = "";
 }
 
+/// <summary>A company as a stored-match list names it.</summary>
+public sealed record StoredCompany
+{
+    public long Id { get; init; }
+    public string Uscc { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string District { get; init; } = "";
+
+    /// <summary>Null while nobody has proved the company's ownership (issue 14 item 8): exports say so.</summary>
+    public string? VerifiedAt { get; init; }
+}
+
 /// <summary>One bulk rematch as the jobs dashboard shows it.</summary>
 public sealed record RematchRun
 {
@@ -217,6 +229,51 @@ public sealed class StoredMatches(IDbConnectionFactory connections)
         await using var db = await connections.OpenAsync(ct);
         return (await db.QueryAsync<CompanyMatchRow>(new CommandDefinition(
             "SELECT * FROM company_matches WHERE company_id = @Company ORDER BY measure_id", new { Company = companyId }, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>
+    /// The date the stored rows of a published measure version are as of, when they can stand in for
+    /// evaluating every company on <paramref name="asOf"/>: the version is the published one, a rematch that covered the measure (a full run
+    /// or one of this measure) started after the version was published, and was as of
+    /// <paramref name="asOf"/> or the day before (the daily run is at 03:30 Beijing time). Null otherwise
+    /// — never rematched since publication, or stale — and the caller evaluates instead.
+    /// Companies saved since are refreshed one by one when saved (RematchService.RefreshCompanyAsync).
+    /// </summary>
+    public async Task<DateOnly?> FreshAsOfAsync(string measureId, long version, DateOnly asOf, CancellationToken ct = default)
+    {
+        await using var db = await connections.OpenAsync(ct);
+        var latest = await db.ExecuteScalarAsync<string?>(new CommandDefinition("""
+            SELECT MAX(r.as_of) FROM rematch_runs r
+            JOIN measures m ON m.id = @Measure AND m.status = 'published' AND m.published_version = @Version
+            JOIN measure_versions v ON v.measure_id = @Measure AND v.version = @Version
+            WHERE (r.scope = 'full' OR r.measure_id = @Measure) AND v.published_at IS NOT NULL AND r.started_at >= v.published_at
+              AND r.as_of >= @Earliest AND r.as_of <= @AsOf
+            """, new { Measure = measureId, Version = version, Earliest = asOf.AddDays(-1).ToString("yyyy-MM-dd"), AsOf = asOf.ToString("yyyy-MM-dd") },
+            cancellationToken: ct));
+        return latest is null ? null : DateOnly.ParseExact(latest, "yyyy-MM-dd");
+    }
+
+    /// <summary>The companies stored with one outcome for a measure version, by name (the index by measure serves it).</summary>
+    public async Task<IReadOnlyList<StoredCompany>> CompaniesAsync(string measureId, long version, string outcome, int? limit = null, CancellationToken ct = default)
+    {
+        await using var db = await connections.OpenAsync(ct);
+        return (await db.QueryAsync<StoredCompany>(new CommandDefinition("""
+            SELECT c.id, c.uscc, c.name, c.district, c.verified_at
+            FROM company_matches m JOIN companies c ON c.id = m.company_id
+            WHERE m.measure_id = @Measure AND m.outcome = @Outcome AND m.measure_version = @Version
+            ORDER BY c.name, c.id
+            LIMIT @Limit
+            """, new { Measure = measureId, Outcome = outcome, Version = version, Limit = limit ?? int.MaxValue }, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>How many companies each stored outcome has for one measure version.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountsOfVersionAsync(string measureId, long version, CancellationToken ct = default)
+    {
+        await using var db = await connections.OpenAsync(ct);
+        return (await db.QueryAsync<(string Outcome, long Count)>(new CommandDefinition(
+                "SELECT outcome, COUNT(*) FROM company_matches WHERE measure_id = @Measure AND measure_version = @Version GROUP BY outcome",
+                new { Measure = measureId, Version = version }, cancellationToken: ct)))
+            .ToDictionary(r => r.Outcome, r => r.Count);
     }
 
     /// <summary>How many companies each stored outcome has for one measure.</summary>

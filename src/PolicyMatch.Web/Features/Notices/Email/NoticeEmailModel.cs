@@ -22,6 +22,13 @@ public sealed record NoticeEmailModel(
     string UnsubscribeUrl,
     string SubscriptionsUrl)
 {
+    /// <summary>The recipient's companies the notice concerns (eligible and in its regions); empty for other messages.</summary>
+    public IReadOnlyList<string> Companies { get; init; } = [];
+
+    /// <summary>Names the user's companies, so someone in several knows which one to act for.</summary>
+    public string? Concerns => Companies.Count == 0 ? null
+        : $"这条通知与您的企业“{string.Join("”、“", Companies)}”有关:{(Companies.Count == 1 ? "该企业" : "这些企业")}在通知面向的地区内,且符合所关联政策的条件。";
+
     public string KindLabel => NoticeKinds.ChineseLabel(Kind);
 
     public string Subject => $"【{KindLabel}】{Title}";
@@ -49,6 +56,11 @@ public sealed record NoticeEmailModel(
         text.AppendLine();
         text.AppendLine(Greeting);
         text.AppendLine();
+        if (Concerns is not null)
+        {
+            text.AppendLine(Concerns);
+            text.AppendLine();
+        }
         text.AppendLine(NoticeMarkup.ToText(Body));
         text.AppendLine();
         if (Window is not null)

@@ -12,7 +12,7 @@ namespace PolicyMatch.Web.Features.Notices.Email;
 /// plain-text body from the same model, links into the portal (Portal:BaseUrl), a signed unsubscribe
 /// link, and the RFC 8058 one-click headers.
 /// </summary>
-public sealed class NoticeEmailRenderer(IServiceProvider services, ILoggerFactory loggers, IOptions<PortalOptions> portal, UnsubscribeTokens tokens)
+public sealed class NoticeEmailRenderer(IServiceProvider services, ILoggerFactory loggers, IOptions<PortalOptions> portal, UnsubscribeTokens tokens, NoticeOutbox outbox)
 {
     public async Task<NoticeEmailModel> ModelAsync(MessageRow message, long userId, string displayName, CancellationToken ct = default)
     {
@@ -28,7 +28,10 @@ public sealed class NoticeEmailRenderer(IServiceProvider services, ILoggerFactor
             p.Url(message.Link),
             message.NoticeId is null ? "在门户中查看" : "查看通知全文",
             p.Url("/unsubscribe/" + token),
-            p.Url("/subscriptions"));
+            p.Url("/subscriptions"))
+        {
+            Companies = message.NoticeId is null ? [] : await outbox.CompaniesConcernedAsync(message.Id, userId, ct),
+        };
     }
 
     public async Task<EmailMessage> RenderAsync(MessageRow message, ClaimedDelivery delivery, CancellationToken ct = default)

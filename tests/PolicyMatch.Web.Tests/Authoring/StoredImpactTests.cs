@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+using PolicyMatch.Web.Features.Authoring;
+using PolicyMatch.Web.Features.Catalog;
+using PolicyMatch.Web.Features.Notices;
+using PolicyMatch.Web.Features.Rematch;
+using PolicyMatch.Web.Tests.Infrastructure;
+using PolicyMatch.Web.Tests.Notices;
+
+namespace PolicyMatch.Web.Tests.Authoring;
+
+/// <summary>
+/// Issue 12 item 6: the impact preview, the 免申即享 list and the notice recipient preview read the stored
+/// matches of a published measure; a draft, which is in no stored match, is evaluated (only in the
+/// districts its criteria require). To tell the two apart, a company's profile is changed behind the
+/// rematch's back: the stored answer still has it eligible, an evaluation does not.
+/// </summary>
+public sealed class StoredImpactTests : IDisposable
+{
+    private readonly Portal _portal = new();
+
+    private const string Measure = NoticeFixtures.TongzhouMeasure; // district == 通州区, nothing else
+
+    private async Task<(long Moved, long Stays, DateOnly Today)> StoredThenMovedAsync()
+    {
+        var (owner, _) = await _portal.PersonAsync("stored", NoticeKinds.ClaimCall);
+        var moved = await _portal.CompanyAsync(NoticeFixtures.Tongzhou, owner, "甲·搬走的通州企业");
+        var stays = await _portal.CompanyAsync(NoticeFixtures.Tongzhou, owner, "乙·留下的通州企业");
+        await _portal.CompanyAsync(NoticeFixtures.Haidian, null, "丙·海淀企业");
+        var today = BeijingTime.Today(TimeProvider.System);
+        await _portal.Service<RematchService>().RefreshAllAsync(today);
+        // Moved to 海淀区 without a rematch (as if the row were edited by hand): stored rows still say eligible.
+        var profile = JsonNode.Parse(await _portal.ScalarAsync<string>("SELECT profile_json FROM companies WHERE id = @Id", new { Id = moved }))!.AsObject();
+        profile["district"] = NoticeFixtures.Haidian;
+        await _portal.ExecuteAsync("UPDATE companies SET district = '海淀区', profile_json = @P WHERE id = @Id", new { P = profile.ToJsonString(), Id = moved });
+        return (moved, stays, today);
+    }
+
+    [Fact]
+    public async Task The_published_version_reads_the_stored_matches_and_a_draft_is_evaluated_in_its_districts_only()
+    {
+        var (moved, stays, today) = await StoredThenMovedAsync();
+        var published = (await _portal.Service<CatalogRepository>().GetMeasureAsync(Measure))!;
+        var impact = _portal.Service<ImpactPreview>();
+        var companies = await _portal.ScalarAsync<long>("SELECT COUNT(*) FROM companies");
+        var outsideTongzhou = await _portal.ScalarAsync<long>("SELECT COUNT(*) FROM companies WHERE district <> '通州区'");
+
+        var report = await impact.RunAsync(published, published, today, default);
+        Assert.Equal(today, report.PublishedStoredAsOf);
+        Assert.False(report.DraftEvaluated);
+        Assert.Contains(report.Eligible, c => c.Id == moved); // the stored answer
+        Assert.Contains(report.Eligible, c => c.Id == stays);
+        Assert.Equal(companies, report.DraftCounts.Total);
+
+        // A draft (a version not published: in no stored row) is evaluated on the profiles as they are.
+        var draft = published with { Version = published.Version + 1, Status = "draft" };
+        report = await impact.RunAsync(draft, published, today, default);
+        Assert.True(report.DraftEvaluated);
+        Assert.DoesNotContain(report.Eligible, c => c.Id == moved);
+        Assert.Contains(report.Eligible, c => c.Id == stays);
+        Assert.Equal([moved], report.NoLongerEligible.Select(c => c.Id));
+        Assert.Empty(report.NewlyEligible);
+        Assert.Equal(outsideTongzhou, report.SkippedByDistrict); // never read: district == 通州区 is required
+        Assert.Equal(companies, report.DraftCounts.Total);
+
+        // 免申即享: the published version from the stored rows, a draft evaluated.
+        Assert.Contains(await impact.EligibleAsync(published, today, default), c => c.Id == moved);
+        Assert.DoesNotContain(await impact.EligibleAsync(draft, today, default), c => c.Id == moved);
+
+        // Stored rows as of today are not used for a date two days on: evaluated instead.
+        var later = await impact.RunAsync(published, published, today.AddDays(2), default);
+        Assert.Null(later.PublishedStoredAsOf);
+        Assert.DoesNotContain(later.Eligible, c => c.Id == moved);
+    }
+
+    [Fact]
+    public async Task The_recipient_preview_reads_the_stored_matches_when_they_are_current_and_the_fan_out_evaluates()
+    {
+        var (moved, stays, today) = await StoredThenMovedAsync();
+        var resolver = _portal.Service<RecipientResolver>();
+
+        var (users, storedAsOf) = await resolver.PreviewAsync([Measure], NoticeKinds.ClaimCall, today.AddDays(1), ["通州区"]);
+        Assert.Equal(today, storedAsOf);
+        var recipient = Assert.Single(users);
+        // The stored rows: both companies eligible; the region is read from the profile, so the moved one is not in 通州区.
+        Assert.Equal([stays], recipient.CompanyIds);
+        (users, _) = await resolver.PreviewAsync([Measure], NoticeKinds.ClaimCall, today.AddDays(1));
+        Assert.Equal([moved, stays], Assert.Single(users).CompanyIds.Order());
+
+        // No rematch since the measure was published (a stale store): evaluated, and said so.
+        await _portal.ExecuteAsync("DELETE FROM rematch_runs");
+        (users, storedAsOf) = await resolver.PreviewAsync([Measure], NoticeKinds.ClaimCall, today.AddDays(1));
+        Assert.Null(storedAsOf);
+        Assert.Equal([stays], Assert.Single(users).CompanyIds);
+    }
+
+    [Theory]
+    [InlineData("""[{"==":[{"var":"district"},"通州区"]},{">=":[{"var":"employees"},5]}]""", "通州区")]
+    [InlineData("""[{"in":[{"var":"district"},["通州区","昌平区"]]}]""", "昌平区,通州区")]
+    [InlineData("""[{"in":[{"var":"district"},["通州区","昌平区"]]},{"==":["昌平区",{"var":"district"}]}]""", "昌平区,通州区")]
+    [InlineData("""[{"or":[{"==":[{"var":"district"},"通州区"]},{"==":[{"var":"unicorn"},true]}]}]""", null)]
+    [InlineData("""[{"!=":[{"var":"district"},"通州区"]}]""", null)]
+    public void The_districts_a_draft_requires_come_only_from_criteria_that_must_hold(string rules, string? expected)
+    {
+        var criteria = JsonNode.Parse(rules)!.AsArray().Select((r, i) => new PolicyMatch.Rules.Criterion($"c{i}", "条件", "criterion", r!.DeepClone())).ToList();
+        var districts = ImpactPreview.RequiredDistricts(criteria);
+        Assert.Equal(expected, districts is null ? null : string.Join(",", districts));
+    }
+
+    public void Dispose() => _portal.Dispose();
+}
