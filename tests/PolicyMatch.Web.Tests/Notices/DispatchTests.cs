@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Data;
 using System.Net;
 using System.Text.RegularExpressions;
 using PolicyMatch.Web.Features.Account;
@@ -228,6 +229,6 @@ public sealed class FailingSmtpTests : IDisposable
 
     private sealed record DeliveryRowOf(DeliveryRow Value)
     {
-        public DateTimeOffset NextAttempt => Stamps.Parse(Value.NextAttemptAt)!.Value;
+        public DateTimeOffset NextAttempt => Stamp.Parse(Value.NextAttemptAt)!.Value;
     }
 }

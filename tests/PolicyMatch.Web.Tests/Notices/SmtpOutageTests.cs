@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Data;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;

@@ -159,14 +159,6 @@ public sealed class UserRepository(IDbConnectionFactory connections, TimeProvide
     }
 }
 
-/// <summary>Timestamps as sortable ISO-8601 UTC text, the form every table uses.</summary>
-public static class Stamp
-{
-    public static string Of(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ");
-
-    public static string Now(TimeProvider clock) => Of(clock.GetUtcNow());
-}
-
 public enum SignInResult { Success, WrongCredentials, LockedOut }
 
 /// <summary>

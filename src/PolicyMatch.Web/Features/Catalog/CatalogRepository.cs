@@ -21,7 +21,7 @@ public sealed class CatalogRepository(IDbConnectionFactory connections, TimeProv
         v.criteria_json, v.content_hash
         """;
 
-    private string Now() => clock.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ssZ");
+    private string Now() => Stamp.Now(clock);
 
     // ---- plans -------------------------------------------------------------------------------
 

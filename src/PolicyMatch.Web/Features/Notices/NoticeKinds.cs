@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Data;
 using static PolicyMatch.Web.Infrastructure.Web.L;
 
 namespace PolicyMatch.Web.Features.Notices;
@@ -113,15 +114,7 @@ public static class BeijingTime
     public static string Format(DateTimeOffset instant) => Of(instant).ToString("yyyy-MM-dd HH:mm");
 
     /// <summary>A stored timestamp (Stamp format, UTC) shown in Beijing time; empty for null.</summary>
-    public static string Format(string? stamp) => Stamps.Parse(stamp) is { } t ? Format(t) : "";
-}
-
-/// <summary>Reads the timestamps every table stores (<see cref="Account.Stamp"/>: ISO-8601 UTC text).</summary>
-public static class Stamps
-{
-    public static DateTimeOffset? Parse(string? stamp) =>
-        DateTimeOffset.TryParse(stamp, System.Globalization.CultureInfo.InvariantCulture,
-            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var t) ? t : null;
+    public static string Format(string? stamp) => Stamp.Parse(stamp) is { } t ? Format(t) : "";
 }
 
 public static class NoticeStatus

@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Data;
 using System.Text.Json;
 
 namespace PolicyMatch.Web.Features.Notices;
@@ -92,7 +93,7 @@ public sealed record ScheduleRow
     public long? Recipients { get; init; }
     public string? SourceDocument { get; init; }
 
-    public DateTimeOffset SendAtInstant => Stamps.Parse(SendAt) ?? throw new FormatException($"notice {Id}: bad send_at '{SendAt}'");
+    public DateTimeOffset SendAtInstant => Stamp.Parse(SendAt) ?? throw new FormatException($"notice {Id}: bad send_at '{SendAt}'");
 }
 
 /// <summary>A line of the administrators' list: a scheduled notice, or a published one (seeds included).</summary>

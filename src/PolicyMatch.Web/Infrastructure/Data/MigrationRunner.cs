@@ -59,7 +59,7 @@ public sealed partial class MigrationRunner(IDbConnectionFactory connections, IL
             await connection.ExecuteAsync(migration.Sql, transaction: tx);
             await connection.ExecuteAsync(
                 "INSERT INTO schema_migrations (number, name, applied_at) VALUES (@Number, @Name, @AppliedAt)",
-                new { migration.Number, migration.Name, AppliedAt = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ") },
+                new { migration.Number, migration.Name, AppliedAt = Stamp.Of(DateTimeOffset.UtcNow) },
                 tx);
             await tx.CommitAsync(cancellationToken);
             logger.LogInformation("Applied migration {Number} {Name}", migration.Number, migration.Name);
