@@ -158,6 +158,14 @@ public sealed class NoticeRegionTests : IDisposable
         Assert.Equal(["通州乙科技有限公司", "通州甲科技有限公司"], model.Companies.Order(StringComparer.Ordinal));
         var text = model.Text();
         Assert.Contains("这条通知与您的企业“", text);
+        // Nobody has verified these companies yet (issue 14 item 8): the email says so by each name.
+        Assert.Equal(model.Companies.ToHashSet(), model.Unverified);
+        Assert.Contains("“通州甲科技有限公司”(企业未核验)", text);
+        Assert.Contains("管理员尚未核验其所有权", text);
+        await _portal.ExecuteAsync("UPDATE companies SET verified_at = '2026-12-01T00:00:00.000Z' WHERE name = '通州甲科技有限公司'");
+        var afterVerification = (await renderer.ModelAsync(message, user, "two-companies 女士")).Text();
+        Assert.DoesNotContain("“通州甲科技有限公司”(企业未核验)", afterVerification);
+        Assert.Contains("“通州乙科技有限公司”(企业未核验)", afterVerification);
         Assert.Contains("通州甲科技有限公司", text);
         Assert.DoesNotContain("海淀丙科技有限公司", text);
         Assert.DoesNotContain("通州丁科技有限公司", text);

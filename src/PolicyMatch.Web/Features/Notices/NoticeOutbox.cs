@@ -69,12 +69,12 @@ public sealed class NoticeOutbox(IDbConnectionFactory connections, AuditLog audi
             """, new { Message = messageId, Companies = JsonSerializer.Serialize(companyIds.Distinct().Order()) }, tx);
     }
 
-    /// <summary>The names of the user's companies that a message concerns, by name.</summary>
-    public async Task<IReadOnlyList<string>> CompaniesConcernedAsync(long messageId, long userId, CancellationToken ct = default)
+    /// <summary>The names of the user's companies that a message concerns, by name, and whether each is verified.</summary>
+    public async Task<IReadOnlyList<(string Name, string? VerifiedAt)>> CompaniesConcernedAsync(long messageId, long userId, CancellationToken ct = default)
     {
         await using var db = await connections.OpenAsync(ct);
-        return (await db.QueryAsync<string>("""
-            SELECT c.name FROM notice_message_companies x
+        return (await db.QueryAsync<(string Name, string? VerifiedAt)>("""
+            SELECT c.name, c.verified_at FROM notice_message_companies x
             JOIN company_members m ON m.company_id = x.company_id AND m.user_id = @User
             JOIN companies c ON c.id = x.company_id
             WHERE x.message_id = @Message ORDER BY c.name

@@ -25,9 +25,14 @@ public sealed record NoticeEmailModel(
     /// <summary>The recipient's companies the notice concerns (eligible and in its regions); empty for other messages.</summary>
     public IReadOnlyList<string> Companies { get; init; } = [];
 
-    /// <summary>Names the user's companies, so someone in several knows which one to act for.</summary>
+    /// <summary>Those of <see cref="Companies"/> whose ownership no administrator has verified yet (issue 14 item 8).</summary>
+    public IReadOnlySet<string> Unverified { get; init; } = new HashSet<string>();
+
+    /// <summary>Names the user's companies, so someone in several knows which one to act for, and says which are unverified.</summary>
     public string? Concerns => Companies.Count == 0 ? null
-        : $"这条通知与您的企业“{string.Join("”、“", Companies)}”有关:{(Companies.Count == 1 ? "该企业" : "这些企业")}在通知面向的地区内,且符合所关联政策的条件。";
+        : $"这条通知与您的企业{string.Join("、", Companies.Select(c => $"“{c}”" + (Unverified.Contains(c) ? "(企业未核验)" : "")))}有关:"
+            + $"{(Companies.Count == 1 ? "该企业" : "这些企业")}在通知面向的地区内,且符合所关联政策的条件。"
+            + (Unverified.Count == 0 ? "" : "标为“企业未核验”的企业,管理员尚未核验其所有权:请在门户中上传营业执照等证明材料。");
 
     public string KindLabel => NoticeKinds.ChineseLabel(Kind);
 

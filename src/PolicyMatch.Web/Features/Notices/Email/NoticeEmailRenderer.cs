@@ -18,6 +18,7 @@ public sealed class NoticeEmailRenderer(IServiceProvider services, ILoggerFactor
     {
         var p = portal.Value;
         var token = await tokens.IssueAsync(userId, message.Kind, ct);
+        var concerned = message.NoticeId is null ? [] : await outbox.CompaniesConcernedAsync(message.Id, userId, ct);
         return new NoticeEmailModel(
             message.Kind,
             message.Title,
@@ -30,7 +31,8 @@ public sealed class NoticeEmailRenderer(IServiceProvider services, ILoggerFactor
             p.Url("/unsubscribe/" + token),
             p.Url("/subscriptions"))
         {
-            Companies = message.NoticeId is null ? [] : await outbox.CompaniesConcernedAsync(message.Id, userId, ct),
+            Companies = concerned.Select(c => c.Name).ToList(),
+            Unverified = concerned.Where(c => c.VerifiedAt is null).Select(c => c.Name).ToHashSet(),
         };
     }
 
