@@ -73,26 +73,39 @@ public sealed record MeasureCardModel
     /// </summary>
     public bool Compact { get; init; }
 
+    public MeasureCardModel()
+    {
+    }
+
+    /// <summary>
+    /// What every card takes from the catalog row, in one place: a field added here reaches the cards of
+    /// matches and of lists alike. A constructor rather than a copy (<c>with</c>), so the matches page's
+    /// cards cost one object each.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+    private MeasureCardModel(MeasureVersionRow m, PeriodStatus? period, string href)
+    {
+        MeasureId = m.MeasureId;
+        Title = m.Title;
+        TitleEn = m.TitleEn;
+        Href = href;
+        Kind = m.Kind;
+        Period = period;
+        Status = m.Status;
+        Summary = m.Summary;
+        Amount = m.Amount;
+        Deadline = m.WindowCloses;
+        PeriodEnds = m.PeriodTo;
+        Departments = Features.Matching.Departments.Of(m);
+    }
+
     /// <param name="openNotices">The open notices of each helper measure, by measure id (<see cref="NoticeLinks.OpenByMeasureAsync"/>).</param>
     public static MeasureCardModel FromMatch(MatchItem item, string profileQuery, bool compact = false,
         IReadOnlyDictionary<string, IReadOnlyList<NoticeLink>>? openNotices = null)
     {
-        var m = item.Measure;
         var e = item.Evaluation;
-        return new MeasureCardModel
+        return new MeasureCardModel(item.Measure, item.Period, "/measures/" + Uri.EscapeDataString(item.Measure.MeasureId) + profileQuery)
         {
-            MeasureId = m.MeasureId,
-            Title = m.Title,
-            TitleEn = m.TitleEn,
-            Href = "/measures/" + Uri.EscapeDataString(m.MeasureId) + profileQuery,
-            Kind = m.Kind,
-            Period = item.Period,
-            Status = m.Status,
-            Summary = m.Summary,
-            Amount = m.Amount,
-            Deadline = m.WindowCloses,
-            PeriodEnds = m.PeriodTo,
-            Departments = Features.Matching.Departments.Of(m),
             Group = item.Group,
             Met = e.Met,
             Total = e.Total,
@@ -105,22 +118,11 @@ public sealed record MeasureCardModel
         };
     }
 
-    public static MeasureCardModel FromMeasure(MeasureVersionRow m, PeriodStatus period, string? snippetHtml) => new()
-    {
-        MeasureId = m.MeasureId,
-        Title = m.Title,
-        TitleEn = m.TitleEn,
-        Href = "/measures/" + Uri.EscapeDataString(m.MeasureId),
-        Kind = m.Kind,
-        Period = period,
-        Status = m.Status,
-        Summary = m.Summary,
-        Amount = m.Amount,
-        Deadline = m.WindowCloses,
-        PeriodEnds = m.PeriodTo,
-        Departments = m.Departments,
-        Source = $"{m.PlanTitle} · {m.ClauseRef}",
-        NotMatched = m.IsMatched ? null : m.BeneficiaryOf,
-        SnippetHtml = snippetHtml,
-    };
+    public static MeasureCardModel FromMeasure(MeasureVersionRow m, PeriodStatus period, string? snippetHtml) =>
+        new(m, period, "/measures/" + Uri.EscapeDataString(m.MeasureId))
+        {
+            Source = $"{m.PlanTitle} · {m.ClauseRef}",
+            NotMatched = m.IsMatched ? null : m.BeneficiaryOf,
+            SnippetHtml = snippetHtml,
+        };
 }
