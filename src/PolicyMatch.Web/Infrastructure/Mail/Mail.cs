@@ -207,9 +207,15 @@ public sealed class SmtpEmailSender(IOptions<MailOptions> options, ILogger<SmtpE
             Discard(pooled.Client);
         }
         var client = new SmtpClient { Timeout = (int)smtp.CommandTimeout.TotalMilliseconds };
+        Socket? socket = null;
         try
         {
-            await client.ConnectAsync(smtp.Host!, smtp.Port, smtp.Security, ct);
+            // Our own socket, for NoDelay: MailKit writes a message in pieces, and with Nagle's algorithm
+            // the last small piece waited for the server's delayed ACK (about 40 ms) on every message,
+            // which capped a connection at about 25 messages/s once bodies passed a segment's size.
+            socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            await socket.ConnectAsync(smtp.Host!, smtp.Port, ct);
+            await client.ConnectAsync(socket, smtp.Host!, smtp.Port, smtp.Security, ct);
             if (!string.IsNullOrEmpty(smtp.UserName))
             {
                 await client.AuthenticateAsync(smtp.UserName, smtp.Password ?? "", ct);
@@ -218,6 +224,7 @@ public sealed class SmtpEmailSender(IOptions<MailOptions> options, ILogger<SmtpE
         catch (Exception e) when (e is SocketException or IOException or SslHandshakeException or AuthenticationException or SmtpProtocolException)
         {
             client.Dispose();
+            socket?.Dispose();
             logger.LogWarning("Cannot connect to SMTP server {Host}:{Port}: {Error}", smtp.Host, smtp.Port, e.Message);
             throw;
         }
