@@ -69,16 +69,24 @@ public sealed class NoticeOutbox(IDbConnectionFactory connections, AuditLog audi
             """, new { Message = messageId, Companies = JsonSerializer.Serialize(companyIds.Distinct().Order()) }, tx);
     }
 
-    /// <summary>The names of the user's companies that a message concerns, by name, and whether each is verified.</summary>
-    public async Task<IReadOnlyList<(string Name, string? VerifiedAt)>> CompaniesConcernedAsync(long messageId, long userId, CancellationToken ct = default)
+    /// <summary>
+    /// The user's companies that a message concerns, by name, and whether each is verified. It starts
+    /// from the user's few memberships (ix_company_members_user) and looks each up in the message's rows:
+    /// SQLite, without statistics, would otherwise start from the message's rows (10,000 for a
+    /// district-wide notice). CROSS JOIN fixes that order in SQLite; the conditions are in WHERE because
+    /// PostgreSQL allows no ON after CROSS JOIN (and plans the join itself). The dispatcher reads the same
+    /// for a whole claim in <see cref="ClaimAsync"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<ConcernedCompany>> CompaniesConcernedAsync(long messageId, long userId, CancellationToken ct = default)
     {
         await using var db = await connections.OpenAsync(ct);
         return (await db.QueryAsync<(string Name, string? VerifiedAt)>("""
-            SELECT c.name, c.verified_at FROM notice_message_companies x
-            JOIN company_members m ON m.company_id = x.company_id AND m.user_id = @User
-            JOIN companies c ON c.id = x.company_id
-            WHERE x.message_id = @Message ORDER BY c.name
-            """, new { Message = messageId, User = userId })).ToList();
+            SELECT c.name, c.verified_at FROM company_members m
+            CROSS JOIN notice_message_companies x
+            JOIN companies c ON c.id = m.company_id
+            WHERE m.user_id = @User AND x.message_id = @Message AND x.company_id = m.company_id
+            ORDER BY c.name
+            """, new { Message = messageId, User = userId })).Select(r => new ConcernedCompany(r.Name, r.VerifiedAt)).ToList();
     }
 
     /// <summary><see cref="WriteAsync(DbConnection, DbTransaction, MessageDraft, IReadOnlyCollection{long}, string)"/> in a transaction of its own.</summary>
@@ -166,12 +174,28 @@ public sealed class NoticeOutbox(IDbConnectionFactory connections, AuditLog audi
         {
             return [];
         }
-        return (await db.QueryAsync<ClaimedDelivery>($"""
+        var claimed = new { Ids = JsonSerializer.Serialize(ids) };
+        var idRows = connections.Dialect.JsonArrayRows("@Ids", "j");
+        var deliveries = await db.QueryAsync<ClaimedDelivery>($"""
             SELECT d.id, d.message_id, d.user_id, d.attempts, u.email, u.display_name
             FROM notice_deliveries d JOIN users u ON u.id = d.user_id
-            WHERE d.id IN (SELECT CAST(j.value AS BIGINT) FROM {connections.Dialect.JsonArrayRows("@Ids", "j")})
+            WHERE d.id IN (SELECT CAST(j.value AS BIGINT) FROM {idRows})
             ORDER BY d.id
-            """, new { Ids = JsonSerializer.Serialize(ids) })).ToList();
+            """, claimed);
+        // The user's companies each email names, read here for the whole claim: one query per claim
+        // on the claiming connection, not one per email on a connection of its own. A read per email,
+        // 16 at a time beside the dispatcher's writes, cut dispatch from about 500 to 87 emails/s.
+        var concerned = (await db.QueryAsync<(long DeliveryId, string Name, string? VerifiedAt)>($"""
+            SELECT d.id, c.name, c.verified_at
+            FROM notice_deliveries d
+            CROSS JOIN company_members m
+            CROSS JOIN notice_message_companies x
+            JOIN companies c ON c.id = m.company_id
+            WHERE d.id IN (SELECT CAST(j.value AS BIGINT) FROM {idRows})
+              AND m.user_id = d.user_id AND x.message_id = d.message_id AND x.company_id = m.company_id
+            ORDER BY c.name
+            """, claimed)).ToLookup(r => r.DeliveryId, r => new ConcernedCompany(r.Name, r.VerifiedAt));
+        return deliveries.Select(d => concerned.Contains(d.Id) ? d with { Concerned = concerned[d.Id].ToList() } : d).ToList();
     }
 
     private const string MarkSentSql = """

@@ -171,7 +171,13 @@ public sealed record ClaimedDelivery
     public long Attempts { get; init; }
     public string Email { get; init; } = "";
     public string DisplayName { get; init; } = "";
+
+    /// <summary>The user's companies the message concerns (read with the claim); empty for other messages.</summary>
+    public IReadOnlyList<ConcernedCompany> Concerned { get; init; } = [];
 }
+
+/// <summary>One of the user's companies a notice concerns; <see cref="VerifiedAt"/> null while the company is unverified.</summary>
+public sealed record ConcernedCompany(string Name, string? VerifiedAt);
 
 public sealed record InboxItem
 {

@@ -14,11 +14,14 @@ namespace PolicyMatch.Web.Features.Notices.Email;
 /// </summary>
 public sealed class NoticeEmailRenderer(IServiceProvider services, ILoggerFactory loggers, IOptions<PortalOptions> portal, UnsubscribeTokens tokens, NoticeOutbox outbox)
 {
-    public async Task<NoticeEmailModel> ModelAsync(MessageRow message, long userId, string displayName, CancellationToken ct = default)
+    /// <summary>The model of the email one user gets, reading which of their companies the message concerns.</summary>
+    public async Task<NoticeEmailModel> ModelAsync(MessageRow message, long userId, string displayName, CancellationToken ct = default) =>
+        await ModelAsync(message, userId, displayName, message.NoticeId is null ? [] : await outbox.CompaniesConcernedAsync(message.Id, userId, ct), ct);
+
+    private async Task<NoticeEmailModel> ModelAsync(MessageRow message, long userId, string displayName, IReadOnlyList<ConcernedCompany> concerned, CancellationToken ct)
     {
         var p = portal.Value;
         var token = await tokens.IssueAsync(userId, message.Kind, ct);
-        var concerned = message.NoticeId is null ? [] : await outbox.CompaniesConcernedAsync(message.Id, userId, ct);
         return new NoticeEmailModel(
             message.Kind,
             message.Title,
@@ -38,7 +41,8 @@ public sealed class NoticeEmailRenderer(IServiceProvider services, ILoggerFactor
 
     public async Task<EmailMessage> RenderAsync(MessageRow message, ClaimedDelivery delivery, CancellationToken ct = default)
     {
-        var model = await ModelAsync(message, delivery.UserId, delivery.DisplayName, ct);
+        // The dispatcher's claim has read the companies named (ClaimedDelivery.Concerned): no read per email.
+        var model = await ModelAsync(message, delivery.UserId, delivery.DisplayName, message.NoticeId is null ? [] : delivery.Concerned, ct);
         var html = await RenderHtmlAsync(model);
         var unsubscribe = model.UnsubscribeUrl.Replace("/unsubscribe/", "/api/unsubscribe/", StringComparison.Ordinal);
         var headers = new Dictionary<string, string>
