@@ -60,6 +60,32 @@ public sealed class RematchServiceTests(Portal portal) : IClassFixture<Portal>
     }
 
     [Fact]
+    public async Task The_first_companies_by_name_are_the_same_whether_walked_by_name_or_joined_and_sorted()
+    {
+        foreach (var (name, profile) in Profiles)
+        {
+            await CreateCompanyAsync(portal, name, profile);
+        }
+        await portal.Service<RematchService>().RefreshAllAsync(new DateOnly(2025, 9, 1));
+        var stored = portal.Service<StoredMatches>();
+        // Every stored measure with at least two eligible companies, so a limit of 2 cuts a longer list.
+        await using var db = await portal.Service<PolicyMatch.Web.Infrastructure.Data.IDbConnectionFactory>().OpenAsync();
+        var measures = (await Dapper.SqlMapper.QueryAsync<(string Measure, long Version)>(db, """
+            SELECT measure_id, measure_version FROM company_matches WHERE outcome = 'eligible'
+            GROUP BY measure_id, measure_version HAVING COUNT(*) >= 2
+            """)).ToList();
+        Assert.NotEmpty(measures);
+        foreach (var (measure, version) in measures)
+        {
+            var all = await stored.CompaniesAsync(measure, version, "eligible", null, false, CancellationToken.None);
+            var walked = await stored.CompaniesAsync(measure, version, "eligible", 2, true, CancellationToken.None);
+            var joined = await stored.CompaniesAsync(measure, version, "eligible", 2, false, CancellationToken.None);
+            Assert.Equal(all.Take(2).Select(c => c.Id), walked.Select(c => c.Id));
+            Assert.Equal(all.Take(2).Select(c => c.Id), joined.Select(c => c.Id));
+        }
+    }
+
+    [Fact]
     public async Task A_full_rematch_replaces_rows_of_measures_evaluated_on_another_date()
     {
         // A 高新 certificate issued 2022-07-01 runs three years: valid on 2025-06-30, expired on 2025-07-02.

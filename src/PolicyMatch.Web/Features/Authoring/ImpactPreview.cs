@@ -95,9 +95,11 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, EligibilityE
         }
         var total = await CompanyCountAsync(ct);
         var counts = await stored.CountsOfVersionAsync(version.MeasureId, version.Version, ct);
-        var eligible = (await stored.CompaniesAsync(version.MeasureId, version.Version, "eligible", limit, ct))
-            .Select(c => new CompanyRef(c.Id, c.Uscc, c.Name, c.District, c.VerifiedAt is not null)).ToList();
         var eligibleCount = (int)counts.GetValueOrDefault("eligible");
+        // Dense: at least one company in 20 is eligible, so a walk by name finds the first `limit` soon.
+        var dense = (long)eligibleCount * 20 >= total;
+        var eligible = (await stored.CompaniesAsync(version.MeasureId, version.Version, "eligible", limit, dense, ct))
+            .Select(c => new CompanyRef(c.Id, c.Uscc, c.Name, c.District, c.VerifiedAt is not null)).ToList();
         var needs = (int)counts.GetValueOrDefault("needs_information");
         // Near misses and the rows not stored (plain "not eligible") are both not eligible.
         return new Side(new OutcomeCounts(eligibleCount, needs, (int)total - eligibleCount - needs), eligible, 0, storedAsOf, 0);

@@ -95,8 +95,8 @@ public sealed class StoredMatches(IDbConnectionFactory connections)
         db.QuerySingleOrDefaultAsync<CompanyProfileRow>(new CommandDefinition(
             "SELECT id, profile_json, updated_at FROM companies WHERE id = @Id", new { Id = companyId }, tx, cancellationToken: ct));
 
-    /// <summary>The index by measure, as migration 0007 creates it (re-created here after a full load on SQLite).</summary>
-    private const string MeasureIndex = "CREATE INDEX ix_company_matches_measure ON company_matches (measure_id, outcome)";
+    /// <summary>The index by measure, as migration 0018 creates it (re-created here after a full load on SQLite).</summary>
+    private const string MeasureIndex = "CREATE INDEX ix_company_matches_measure ON company_matches (measure_id, outcome, measure_version)";
 
     /// <summary>
     /// Replaces every row. On SQLite the index by measure is dropped first and built again after the
@@ -253,17 +253,34 @@ public sealed class StoredMatches(IDbConnectionFactory connections)
         return latest is null ? null : DateOnly.ParseExact(latest, "yyyy-MM-dd");
     }
 
-    /// <summary>The companies stored with one outcome for a measure version, by name (the index by measure serves it).</summary>
-    public async Task<IReadOnlyList<StoredCompany>> CompaniesAsync(string measureId, long version, string outcome, int? limit = null, CancellationToken ct = default)
+    /// <summary>
+    /// The companies stored with one outcome for a measure version, by name. With a <paramref name="limit"/>
+    /// and a measure most companies match (<paramref name="dense"/>), the companies are walked in name order
+    /// (ix_companies_name) and each is looked up in the stored rows until the limit: for 100,000 matches
+    /// that stops after the first few hundred, where the join would sort all 100,000 names. A sparse
+    /// measure is joined from its rows (the index by measure) and sorted, which is then the smaller work.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredCompany>> CompaniesAsync(string measureId, long version, string outcome, int? limit, bool dense, CancellationToken ct)
     {
         await using var db = await connections.OpenAsync(ct);
-        return (await db.QueryAsync<StoredCompany>(new CommandDefinition("""
-            SELECT c.id, c.uscc, c.name, c.district, c.verified_at
-            FROM company_matches m JOIN companies c ON c.id = m.company_id
-            WHERE m.measure_id = @Measure AND m.outcome = @Outcome AND m.measure_version = @Version
-            ORDER BY c.name, c.id
-            LIMIT @Limit
-            """, new { Measure = measureId, Outcome = outcome, Version = version, Limit = limit ?? int.MaxValue }, cancellationToken: ct))).ToList();
+        var args = new { Measure = measureId, Outcome = outcome, Version = version, Limit = limit ?? int.MaxValue };
+        // In SQLite, CROSS JOIN keeps the written order (companies first); PostgreSQL plans either itself.
+        var sql = limit is not null && dense
+            ? """
+              SELECT c.id, c.uscc, c.name, c.district, c.verified_at
+              FROM companies c CROSS JOIN company_matches m
+              WHERE m.company_id = c.id AND m.measure_id = @Measure AND m.outcome = @Outcome AND m.measure_version = @Version
+              ORDER BY c.name, c.id
+              LIMIT @Limit
+              """
+            : """
+              SELECT c.id, c.uscc, c.name, c.district, c.verified_at
+              FROM company_matches m JOIN companies c ON c.id = m.company_id
+              WHERE m.measure_id = @Measure AND m.outcome = @Outcome AND m.measure_version = @Version
+              ORDER BY c.name, c.id
+              LIMIT @Limit
+              """;
+        return (await db.QueryAsync<StoredCompany>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
     }
 
     /// <summary>How many companies each stored outcome has for one measure version.</summary>
