@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using PolicyMatch.Rules;
 using PolicyMatch.Web.Features.Catalog;
+using PolicyMatch.Web.Features.Matching;
 using PolicyMatch.Web.Features.Rematch;
 using PolicyMatch.Web.Infrastructure.Data;
 
@@ -50,7 +51,7 @@ public sealed record ImpactReport(
 /// (a criterion that is false makes the whole measure not eligible). Stale or missing stored rows fall
 /// back to the same evaluation.
 /// </summary>
-public sealed class ImpactPreview(IDbConnectionFactory connections, EligibilityEngine engine, StoredMatches stored)
+public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService matching, StoredMatches stored)
 {
     public const int PageSize = 2_000;
 
@@ -113,11 +114,11 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, EligibilityE
 
     private async Task<Side> EvaluateAsync(MeasureVersionRow version, DateOnly asOf, CancellationToken ct)
     {
-        var rules = engine.Compile(version.RuleSet());
+        var measure = matching.Prepare(version);
         var districts = RequiredDistricts(version.Criteria());
         int eligibleCount = 0, needs = 0, notEligible = 0, unreadable = 0, evaluated = 0;
         var eligible = new List<CompanyRef>();
-        var outcomes = new Outcome?[PageSize];
+        var groups = new MatchGroup?[PageSize];
         await using var connection = await connections.OpenAsync(ct);
         var total = districts is null ? 0 : await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM companies", cancellationToken: ct));
         // A JSON list, not Dapper's "IN @list" (PostgreSQL is sent an array there, which IN does not take).
@@ -136,17 +137,17 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, EligibilityE
                 break;
             }
             ct.ThrowIfCancellationRequested();
-            Parallel.For(0, page.Count, new ParallelOptions { CancellationToken = ct }, i => outcomes[i] = Evaluate(rules, page[i].ProfileJson, asOf));
+            Parallel.For(0, page.Count, new ParallelOptions { CancellationToken = ct }, i => groups[i] = Match(measure, page[i].ProfileJson, asOf));
             for (var i = 0; i < page.Count; i++)
             {
-                switch (outcomes[i])
+                switch (groups[i])
                 {
                     case null: unreadable++; break;
-                    case Outcome.Eligible:
+                    case MatchGroup.Eligible:
                         eligibleCount++;
                         eligible.Add(new CompanyRef(page[i].Id, page[i].Uscc, page[i].Name, page[i].District, page[i].VerifiedAt is not null));
                         break;
-                    case Outcome.NeedsInformation: needs++; break;
+                    case MatchGroup.NeedsInformation: needs++; break;
                     default: notEligible++; break;
                 }
             }
@@ -158,7 +159,8 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, EligibilityE
         return new Side(new OutcomeCounts(eligibleCount, needs, notEligible + skipped), eligible, unreadable, null, skipped);
     }
 
-    private Outcome? Evaluate(CompiledMeasure rules, string profileJson, DateOnly asOf)
+    /// <summary>The group <see cref="MatchService.Match"/> gives the profile; null when the stored profile cannot be read.</summary>
+    private MatchGroup? Match(PublishedMeasure measure, string profileJson, DateOnly asOf)
     {
         // Profiles are written by the portal and valid; a row edited by hand must not stop the preview.
         JsonObject? profile;
@@ -170,7 +172,7 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, EligibilityE
         {
             return null;
         }
-        return profile is null ? null : engine.EvaluateOutcome(rules, ProfileFacts.From(profile, asOf));
+        return profile is null ? null : matching.Match(measure, ProfileFacts.From(profile, asOf), asOf).Group;
     }
 
     /// <summary>

@@ -130,8 +130,9 @@ public sealed class MatchService(CatalogCache catalog, EligibilityEngine engine)
     }
 
     /// <summary>
-    /// One measure against one profile's facts: the single place that decides a match's group, shared by
-    /// the matches page and the stored matches (<see cref="Rematch.RematchService"/>), so both agree.
+    /// One measure against one profile's facts: the single place that decides a match's group. The
+    /// matches page, the stored matches (<see cref="Rematch.RematchService"/>), the impact preview of a
+    /// draft, the notice recipients and a measure's own page all call it, so they agree.
     /// </summary>
     public MatchItem Match(PublishedMeasure measure, ProfileFacts facts, DateOnly asOf)
     {
@@ -139,6 +140,16 @@ public sealed class MatchService(CatalogCache catalog, EligibilityEngine engine)
         var locationOnly = evaluation.NearMissCriterion is { } miss && measure.LocationCriteria.Contains(miss.Id);
         return new MatchItem(measure.Row, evaluation, measure.Row.PeriodStatusOn(asOf), locationOnly);
     }
+
+    /// <summary>Whether the profile is eligible for the measure: <see cref="Match"/>'s group, nothing else.</summary>
+    public bool IsEligible(PublishedMeasure measure, ProfileFacts facts, DateOnly asOf) =>
+        Match(measure, facts, asOf).Group == MatchGroup.Eligible;
+
+    /// <summary>
+    /// A measure version ready for <see cref="Match"/>: published ones come compiled from the catalog
+    /// cache; a draft, or a version no longer published, is compiled here.
+    /// </summary>
+    public PublishedMeasure Prepare(MeasureVersionRow version) => new(version, engine.Compile(version.RuleSet()));
 
     /// <summary>
     /// For each near miss, the measures that help meet its failing criterion — taken from the catalog,

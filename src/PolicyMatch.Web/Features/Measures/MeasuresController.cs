@@ -18,7 +18,7 @@ public sealed record MeasureView(
     MeasureEvaluation? Evaluation, DateOnly? AsOf, string ProfileQuery, IReadOnlyDictionary<string, string> ProfileErrors);
 
 public sealed class MeasuresController(
-    CatalogRepository catalog, SearchRepository search, ProfileValidator validator, EligibilityEngine engine, TimeProvider clock) : Controller
+    CatalogRepository catalog, SearchRepository search, ProfileValidator validator, Matching.MatchService matching, TimeProvider clock) : Controller
 {
     [HttpGet("/measures")]
     public async Task<IActionResult> Index(string? q, string? district, string? kind, string? status, string? plan, CancellationToken ct)
@@ -95,7 +95,7 @@ public sealed class MeasuresController(
             errors = check.Errors;
             if (check.IsValid && asOf is { } date)
             {
-                evaluation = engine.Evaluate(engine.Compile(measure.RuleSet()), ProfileFacts.From(check.Profile, date));
+                evaluation = matching.Match(matching.Prepare(measure), ProfileFacts.From(check.Profile, date), date).Evaluation;
             }
             else if (asOfError is not null)
             {

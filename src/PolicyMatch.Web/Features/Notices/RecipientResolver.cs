@@ -20,7 +20,7 @@ public sealed record SubscribedMember(long UserId, string Email, string DisplayN
 /// is eligible, on the as-of date, for any of the notice's measures (the same engine and published
 /// versions the matches page uses). Only "eligible" counts: a company that "needs information" is not told.
 /// </summary>
-public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogCache catalog, EligibilityEngine engine, Rematch.StoredMatches stored, TimeProvider clock)
+public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogCache catalog, Matching.MatchService matching, Rematch.StoredMatches stored, TimeProvider clock)
 {
     private sealed record MemberRow
     {
@@ -90,7 +90,7 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
     public async Task<IReadOnlyList<Recipient>> ForMeasuresAsync(IReadOnlyCollection<string> measureIds, string kind, DateOnly asOf, IReadOnlyCollection<string>? regions = null, CancellationToken ct = default)
     {
         var published = await catalog.GetPublishedAsync(ct);
-        var measures = published.Where(m => measureIds.Contains(m.Row.MeasureId)).Select(m => m.Rules).ToList();
+        var measures = published.Where(m => measureIds.Contains(m.Row.MeasureId)).ToList();
         if (measures.Count == 0)
         {
             return [];
@@ -182,10 +182,10 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
         return (recipients.Values.OrderBy(r => r.UserId).ToList(), storedAsOf);
     }
 
-    public bool IsEligibleForAny(JsonObject profile, IReadOnlyList<CompiledMeasure> measures, DateOnly asOf)
+    public bool IsEligibleForAny(JsonObject profile, IReadOnlyList<PublishedMeasure> measures, DateOnly asOf)
     {
         var facts = ProfileFacts.From(profile, asOf);
-        return measures.Any(m => engine.EvaluateOutcome(m, facts) == Outcome.Eligible);
+        return measures.Any(m => matching.IsEligible(m, facts, asOf));
     }
 
     /// <summary>The published measures (not expired on the date) the profile is eligible for.</summary>
@@ -193,7 +193,7 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
     {
         var facts = ProfileFacts.From(profile, asOf);
         return (await catalog.GetPublishedAsync(ct))
-            .Where(m => m.Row.PeriodStatusOn(asOf) != PeriodStatus.Expired && engine.EvaluateOutcome(m.Rules, facts) == Outcome.Eligible)
+            .Where(m => m.Row.PeriodStatusOn(asOf) != PeriodStatus.Expired && matching.IsEligible(m, facts, asOf))
             .Select(m => m.Row)
             .ToList();
     }
