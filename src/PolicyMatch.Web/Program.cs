@@ -1,18 +1,13 @@
-using System.Globalization;
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using System.Text.Unicode;
 using Microsoft.AspNetCore.Localization;
-using Microsoft.AspNetCore.Mvc.Razor;
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.WebEncoders;
-using PolicyMatch.Rules;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using PolicyMatch.Web.Features.Account;
+using PolicyMatch.Web.Features.Admin;
+using PolicyMatch.Web.Features.ApiDocs;
 using PolicyMatch.Web.Features.Authoring;
 using PolicyMatch.Web.Features.Catalog;
 using PolicyMatch.Web.Features.Companies;
 using PolicyMatch.Web.Features.Documents;
+using PolicyMatch.Web.Features.Errors;
+using PolicyMatch.Web.Features.Home;
 using PolicyMatch.Web.Features.Incubators;
 using PolicyMatch.Web.Features.Matching;
 using PolicyMatch.Web.Features.Notices;
@@ -22,6 +17,7 @@ using PolicyMatch.Web.Features.Search;
 using PolicyMatch.Web.Infrastructure.Data;
 using PolicyMatch.Web.Infrastructure.Jobs;
 using PolicyMatch.Web.Infrastructure.Mail;
+using PolicyMatch.Web.Infrastructure.Time;
 using PolicyMatch.Web.Infrastructure.Web;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -34,91 +30,33 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 DapperSetup.Configure();
 
 var services = builder.Services;
-services.AddControllersWithViews(options =>
-    {
-        options.Filters.Add(new Microsoft.AspNetCore.Mvc.AutoValidateAntiforgeryTokenAttribute());
-    })
-    .AddRazorOptions(options =>
-    {
-        // Feature folders: a screen's controller, views and models live together.
-        options.ViewLocationFormats.Clear();
-        options.ViewLocationFormats.Add("/Features/{1}/{0}" + RazorViewEngine.ViewExtension);
-        options.ViewLocationFormats.Add("/Features/Shared/{0}" + RazorViewEngine.ViewExtension);
-    })
-    .AddJsonOptions(options =>
-    {
-        options.JsonSerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-        options.JsonSerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
-    });
-// Razor would escape every Chinese character to &#x…; — allow all of Unicode through unescaped.
-services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
-services.AddOpenApi();
-services.AddProblemDetails();
-services.Configure<RequestLocalizationOptions>(options =>
-{
-    var cultures = new[] { new CultureInfo("zh-CN"), new CultureInfo("en") };
-    options.DefaultRequestCulture = new RequestCulture("zh-CN");
-    options.SupportedCultures = cultures;
-    options.SupportedUICultures = cultures;
-    options.RequestCultureProviders =
-    [
-        new QueryStringRequestCultureProvider { QueryStringKey = "lang", UIQueryStringKey = "lang" },
-        new CookieRequestCultureProvider(),
-    ];
-});
+var configuration = builder.Configuration;
 
-services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
-    .AddCookie(options =>
-    {
-        options.LoginPath = "/account/login";
-        options.AccessDeniedPath = "/error/403";
-        options.Cookie.Name = "PolicyMatch.Auth";
-        options.Cookie.HttpOnly = true;
-        options.Cookie.SameSite = SameSiteMode.Lax;
-        options.SlidingExpiration = true;
-        options.ExpireTimeSpan = TimeSpan.FromDays(7);
-        // The API answers 401/403, never a redirect to a login page.
-        options.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
-        options.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
-        options.Events.OnValidatePrincipal = SecurityStamps.ValidateAsync;
-    });
-services.AddAuthorization();
+// The platform: the web stack, the clock, the database, mail, background jobs, request limits.
+services.AddPortalWeb();
+services.AddClock();
+services.AddDatabase(configuration);
 services.AddSharedDataProtection();
-
-services.AddSingleton(TimeProvider.System);
-services.AddSingleton<UserRepository>();
-services.AddSingleton<AccountService>();
-services.AddSingleton<CompanyRepository>();
-services.AddSingleton<CompanyAccess>();
-services.AddSingleton<VerificationRepository>();
-services.AddSingleton<PersonalData>();
-services.AddSingleton<PolicyMatch.Web.Features.Account.Registration>();
-services.AddSingleton<IncubatorRepository>();
-services.AddIncubatorFeature();
-services.AddAuthoringFeature();
-services.AddNoticesFeature(builder.Configuration);
-services.AddDatabase(builder.Configuration);
-services.AddSingleton<MigrationRunner>();
-services.AddSingleton<StartupLock>();
-services.Configure<SeedOptions>(builder.Configuration.GetSection("Seeds"));
-services.AddSingleton<Seeder>();
-services.AddSingleton<EligibilityEngine>();
-services.AddSingleton<CatalogRepository>();
-services.AddSingleton<SearchRepository>();
-services.AddSingleton<CatalogCache>();
-services.AddSingleton<CatalogImporter>();
-services.AddSingleton<MatchService>();
-services.AddSingleton<NoticeLinks>();
-services.AddRematchFeature();
-services.AddDocumentsFeature();
-services.AddSingleton<PolicyMatch.Web.Features.Home.HomePage>();
-services.AddSingleton(sp => Industries.Load(Path.Combine(
-    sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SeedOptions>>().Value.Directory, "reference", "gbt4754-2017-industries.tsv")));
-services.AddSingleton<ProfileValidator>();
-services.Configure<CatalogOptions>(builder.Configuration.GetSection("Catalog"));
-services.AddMail(builder.Configuration);
+services.AddMail(configuration);
 services.AddJobs();
-services.AddHardening(builder.Configuration);
+services.AddHardening(configuration);
+
+// The features, each registering its own services and jobs (Features/<Name>/<Name>Feature.cs).
+services.AddAccountFeature();
+services.AddAdminFeature();
+services.AddCompaniesFeature();
+services.AddCatalogFeature(configuration);
+services.AddSearchFeature();
+services.AddProfilesFeature();
+services.AddMatchingFeature();
+services.AddHomeFeature();
+services.AddIncubatorsFeature();
+services.AddAuthoringFeature();
+services.AddDocumentsFeature();
+services.AddNoticesFeature(configuration);
+services.AddRematchFeature();
+services.AddApiDocsFeature();
+services.AddErrorsFeature();
 
 var app = builder.Build();
 
@@ -171,17 +109,6 @@ app.MapJobsDashboard("/admin/hangfire", Roles.Admin, backToSite: "/admin/jobs")
 
 app.Run();
 return 0;
-
-static Task RedirectOrStatus(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)
-{
-    if (context.Request.Path.StartsWithSegments("/api"))
-    {
-        context.Response.StatusCode = status;
-        return Task.CompletedTask;
-    }
-    context.Response.Redirect(context.RedirectUri);
-    return Task.CompletedTask;
-}
 
 /// <summary>Entry point, visible to WebApplicationFactory in the tests.</summary>
 public partial class Program;

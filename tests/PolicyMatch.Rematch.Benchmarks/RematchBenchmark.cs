@@ -196,7 +196,12 @@ public static class RematchBenchmark
         foreach (var measureId in new[] { busiest, "tz-talent-services" })
         {
             var published = (await catalog.GetMeasureAsync(measureId))!;
-            var draft = published with { Version = published.Version + 1, Status = "draft" };
+            // Two drafts: one changing only wording (decides alike: the stored answer) and one with an added
+            // criterion that always holds (the same companies, but in no stored row: evaluated).
+            var reworded = published with { Version = published.Version + 1, Status = "draft", Title = published.Title + "(修订)" };
+            var criteria = System.Text.Json.Nodes.JsonNode.Parse(published.CriteriaJson)!.AsArray();
+            criteria.Add(new System.Text.Json.Nodes.JsonObject { ["id"] = "always", ["label_zh"] = "总是满足", ["label_en"] = "always holds", ["rule"] = new System.Text.Json.Nodes.JsonObject { ["=="] = new System.Text.Json.Nodes.JsonArray(1, 1) } });
+            var draft = published with { Version = published.Version + 1, Status = "draft", CriteriaJson = criteria.ToJsonString() };
             var regions = published.Regions;
             var sample = await impact.RunAsync(published, published, today, CancellationToken.None);
             var (users, storedAsOf) = await resolver.PreviewAsync([measureId], "claim_call", today.AddDays(1), regions);
@@ -206,7 +211,8 @@ public static class RematchBenchmark
             ok &= await TimeAsync("impact preview, published version (stored)", rounds, () => impact.RunAsync(published, published, today, CancellationToken.None));
             ok &= await TimeAsync("eligible-companies list 免申即享 (stored)", rounds, () => impact.EligibleAsync(published, today, CancellationToken.None));
             ok &= await TimeAsync("notice recipient preview (stored)", rounds, () => resolver.PreviewAsync([measureId], "claim_call", today.AddDays(1), regions));
-            ok &= await TimeAsync("impact preview of a draft (evaluated)", rounds, () => impact.RunAsync(draft, published, today, CancellationToken.None));
+            ok &= await TimeAsync("impact preview of a draft changing wording only (stored)", rounds, () => impact.RunAsync(reworded, published, today, CancellationToken.None));
+            ok &= await TimeAsync("impact preview of a draft with another criterion (evaluated)", rounds, () => impact.RunAsync(draft, published, today, CancellationToken.None));
         }
         return ok;
     }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using PolicyMatch.Rules;
 using PolicyMatch.Web.Features.Authoring;
+using PolicyMatch.Web.Features.Catalog;
 using PolicyMatch.Web.Infrastructure.Data;
 using PolicyMatch.Web.Tests.Infrastructure;
 

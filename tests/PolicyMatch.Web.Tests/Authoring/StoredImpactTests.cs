@@ -51,9 +51,22 @@ public sealed class StoredImpactTests : IDisposable
         Assert.Contains(report.Eligible, c => c.Id == stays);
         Assert.Equal(companies, report.DraftCounts.Total);
 
-        // A draft (a version not published: in no stored row) is evaluated on the profiles as they are.
-        var draft = published with { Version = published.Version + 1, Status = "draft" };
+        // A draft that changes only wording decides alike: the stored answer, not evaluated again.
+        var reworded = published with { Version = published.Version + 1, Status = "draft", Title = published.Title + "(修订)" };
+        report = await impact.RunAsync(reworded, published, today, default);
+        Assert.True(report.DraftSameCriteria);
+        Assert.False(report.DraftEvaluated);
+        Assert.Contains(report.Eligible, c => c.Id == moved);
+        Assert.Empty(report.NoLongerEligible);
+        Assert.Equal(report.PublishedCounts, report.DraftCounts);
+
+        // A draft with another criterion (here one that always holds) is in no stored row: it is evaluated
+        // on the profiles as they are.
+        var criteria = JsonNode.Parse(published.CriteriaJson)!.AsArray();
+        criteria.Add(new JsonObject { ["id"] = "always", ["label_zh"] = "总是满足", ["label_en"] = "always holds", ["rule"] = new JsonObject { ["=="] = new JsonArray(1, 1) } });
+        var draft = published with { Version = published.Version + 1, Status = "draft", CriteriaJson = criteria.ToJsonString() };
         report = await impact.RunAsync(draft, published, today, default);
+        Assert.False(report.DraftSameCriteria);
         Assert.True(report.DraftEvaluated);
         Assert.DoesNotContain(report.Eligible, c => c.Id == moved);
         Assert.Contains(report.Eligible, c => c.Id == stays);

@@ -17,7 +17,7 @@ public sealed record PersonalDataView(UserRow User, IReadOnlyList<SoleOwnedCompa
 public sealed class PersonalDataController(PersonalData data, UserRepository users, AccountService accounts) : Controller
 {
     [HttpGet("/privacy")]
-    public IActionResult Privacy() => View("~/Features/Account/Privacy.cshtml");
+    public IActionResult Privacy() => View("Privacy");
 
     [Authorize]
     [HttpGet("/account/data")]
@@ -31,7 +31,7 @@ public sealed class PersonalDataController(PersonalData data, UserRepository use
             return NotFound();
         }
         Response.Headers.CacheControl = "no-store";
-        return View("~/Features/Account/Data.cshtml", new PersonalDataView(me, await data.SoleOwnedAsync(me.Id, ct), errors));
+        return View("Data", new PersonalDataView(me, await data.SoleOwnedAsync(me.Id, ct), errors));
     }
 
     /// <summary>Everything stored about the user, as a JSON file; never cached.</summary>

@@ -17,7 +17,7 @@ public sealed class VerificationController(VerificationRepository verifications)
 {
     [HttpGet("/admin/verification")]
     public async Task<IActionResult> Index(CancellationToken ct) =>
-        View("~/Features/Admin/Verification.cshtml", new VerificationQueueView(await verifications.PendingAsync(ct)));
+        View("Verification", new VerificationQueueView(await verifications.PendingAsync(ct)));
 
     /// <summary>
     /// The uploaded file, with the type its bytes showed at upload (never the uploader's claim),

@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Web;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;

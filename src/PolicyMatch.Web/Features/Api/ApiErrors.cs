@@ -2,13 +2,9 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
+using PolicyMatch.Web.Infrastructure.Web;
 
 namespace PolicyMatch.Web.Features.Api;
-
-/// <summary>The API's error body: a sentence, and each problem with the JSON path it concerns.</summary>
-public sealed record ApiProblem(string Path, string Message);
-
-public sealed record ApiError(string Error, IReadOnlyList<ApiProblem> Problems);
 
 public static class ApiBody
 {

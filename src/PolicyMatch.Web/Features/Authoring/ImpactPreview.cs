@@ -38,6 +38,9 @@ public sealed record ImpactReport(
 
     /// <summary>Companies the draft did not need to evaluate: their district is not one its criteria require.</summary>
     public int SkippedByDistrict { get; init; }
+
+    /// <summary>The draft's criteria are the published version's, so its matches are the published ones (stored when fresh).</summary>
+    public bool DraftSameCriteria { get; init; }
 }
 
 /// <summary>
@@ -63,9 +66,12 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
     public async Task<ImpactReport> RunAsync(MeasureVersionRow draft, MeasureVersionRow? published, DateOnly asOf, CancellationToken ct)
     {
         // Only comparing two versions needs the published version's whole eligible list; otherwise the page lists the first ones.
-        var comparing = published is not null && published.Version != draft.Version;
+        // A draft whose criteria are the published ones (a new amount, window or wording) matches exactly
+        // the same companies: its figures are the published version's, stored, not evaluated again.
+        var sameCriteria = published is not null && published.Version != draft.Version && SameCriteria(draft, published);
+        var comparing = published is not null && published.Version != draft.Version && !sameCriteria;
         var publishedSide = published is null ? null : await StoredSideAsync(published, asOf, comparing ? null : Listed, ct) ?? await EvaluateAsync(published, asOf, ct);
-        var draftSide = published is not null && published.Version == draft.Version ? publishedSide! : await EvaluateAsync(draft, asOf, ct);
+        var draftSide = published is not null && !comparing ? publishedSide! : await EvaluateAsync(draft, asOf, ct);
         IReadOnlyList<CompanyRef> newly = [], noLonger = [];
         if (publishedSide is not null && !ReferenceEquals(publishedSide, draftSide))
         {
@@ -80,8 +86,13 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
             PublishedStoredAsOf = publishedSide?.StoredAsOf,
             DraftEvaluated = draftSide.StoredAsOf is null,
             SkippedByDistrict = draftSide.Skipped,
+            DraftSameCriteria = sameCriteria,
         };
     }
+
+    /// <summary>Whether two versions decide a match alike: the same criteria (ids and rules), in the same order.</summary>
+    public static bool SameCriteria(MeasureVersionRow a, MeasureVersionRow b) =>
+        a.Criteria().Select(c => (c.Id, Rule: c.Rule?.ToJsonString())).SequenceEqual(b.Criteria().Select(c => (c.Id, Rule: c.Rule?.ToJsonString())));
 
     /// <summary>The companies eligible for one version on a date (the 免申即享 list).</summary>
     public async Task<IReadOnlyList<CompanyRef>> EligibleAsync(MeasureVersionRow version, DateOnly asOf, CancellationToken ct) =>

@@ -224,7 +224,7 @@ public sealed class CompaniesController(
         {
             return NotFound();
         }
-        return View("~/Features/Companies/Verification.cshtml", await VerificationViewAsync(company, null, ct));
+        return View("CompanyVerification", await VerificationViewAsync(company, null, ct));
     }
 
     private async Task<VerificationView> VerificationViewAsync(CompanyRow company, string? error, CancellationToken ct) =>
@@ -252,7 +252,7 @@ public sealed class CompaniesController(
         if (error is not null)
         {
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            return View("~/Features/Companies/Verification.cshtml", await VerificationViewAsync(company, error, ct));
+            return View("CompanyVerification", await VerificationViewAsync(company, error, ct));
         }
         TempData["Flash"] = T("材料已提交,管理员审核后会通知您。审核期间匹配结果照常可用。", "Submitted: you will be told once an administrator has checked it. Matches work as usual meanwhile.");
         return Redirect($"/companies/{id}");

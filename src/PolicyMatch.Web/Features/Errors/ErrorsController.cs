@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Web;
 using Microsoft.AspNetCore.Mvc;
 
 namespace PolicyMatch.Web.Features.Errors;
@@ -31,7 +32,7 @@ public sealed class ErrorsController : Controller
         Response.StatusCode = code;
         if (original?.StartsWith("/api/", StringComparison.Ordinal) == true)
         {
-            return new ObjectResult(new Api.ApiError(code == 404 ? "not found" : $"error {code}", [])) { StatusCode = code };
+            return new ObjectResult(new ApiError(code == 404 ? "not found" : $"error {code}", [])) { StatusCode = code };
         }
         return View(new ErrorView(code) { Refused = Infrastructure.Web.Hardening.RefusedInputOf(HttpContext) });
     }

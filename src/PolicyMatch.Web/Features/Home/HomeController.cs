@@ -23,5 +23,5 @@ public sealed class HomeController(HomePage page) : Controller
 {
     [HttpGet("/")]
     public async Task<IActionResult> Index(CancellationToken ct) =>
-        View(await page.BuildAsync(ProfileFormView.Empty(), ct));
+        View("HomePage", await page.BuildAsync(ProfileFormView.Empty(), ct));
 }

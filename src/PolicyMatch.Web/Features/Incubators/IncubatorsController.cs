@@ -104,7 +104,7 @@ public sealed class IncubatorsController(
         {
             return NotFound();
         }
-        return View("~/Features/Companies/Verification.cshtml", await VerificationViewAsync(workspace, null, ct));
+        return View("CompanyVerification", await VerificationViewAsync(workspace, null, ct));
     }
 
     private async Task<VerificationView> VerificationViewAsync(Workspace workspace, string? error, CancellationToken ct) =>
@@ -132,7 +132,7 @@ public sealed class IncubatorsController(
         if (error is not null)
         {
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
-            return View("~/Features/Companies/Verification.cshtml", await VerificationViewAsync(workspace, error, ct));
+            return View("CompanyVerification", await VerificationViewAsync(workspace, error, ct));
         }
         TempData["Flash"] = T("材料已提交,管理员审核后会通知您。", "Submitted: you will be told once an administrator has checked it.");
         return Redirect("/incubator");

@@ -44,7 +44,7 @@ public sealed class MatchingController(
             Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
             // A what-if goes back to the what-if form (it keeps the result it compares with); a quick check to the home page.
             return was is null && companyId is null
-                ? View("~/Features/Home/Index.cshtml", await home.BuildAsync(new ProfileFormView(form, errors), ct))
+                ? View("HomePage", await home.BuildAsync(new ProfileFormView(form, errors), ct))
                 : View("WhatIf", new WhatIfView(new ProfileFormView(form, errors), was ?? "", companyId, Wording(today), null));
         }
 

@@ -21,7 +21,7 @@ public sealed class AdminJobsController(NoticeOutbox outbox, StoredMatches match
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken ct) =>
-        View("~/Features/Notices/Jobs.cshtml",
+        View("Jobs",
             new JobsView(await matches.RecentRunsAsync(5, ct), await outbox.ProgressAsync(50, null, ct), await outbox.FailedAsync(100, ct)));
 
     /// <summary>

@@ -45,11 +45,10 @@ public sealed class AdminNoticesController(
     NoticeSchedules schedules, NoticeAuthoring authoring, RecipientResolver recipients, NoticeOutbox outbox,
     CatalogCache catalog, CatalogRepository repository, NoticeAttachments attachments, TimeProvider clock) : Controller
 {
-    private const string Views = "~/Features/Notices/";
 
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken ct) =>
-        View(Views + "AdminIndex.cshtml", new NoticeListView(await schedules.ListAsync(ct)));
+        View("AdminIndex", new NoticeListView(await schedules.ListAsync(ct)));
 
     /// <summary>The empty form; <paramref name="document"/> (a plan id, from a document's page) preselects the document it is written from.</summary>
     [HttpGet("new")]
@@ -61,7 +60,7 @@ public sealed class AdminNoticesController(
     }
 
     private async Task<IActionResult> EditAsync(NoticeForm form, RecipientPreview? preview, CancellationToken ct) =>
-        View(Views + "AdminEdit.cshtml", new NoticeEditView(form, await PublishedAsync(ct), preview, BeijingTime.Today(clock))
+        View("AdminEdit", new NoticeEditView(form, await PublishedAsync(ct), preview, BeijingTime.Today(clock))
         {
             Documents = await repository.GetPlansAsync(ct),
         });
@@ -158,13 +157,13 @@ public sealed class AdminNoticesController(
                 var (users, storedAsOf) = await recipients.PreviewAsync(measures.Select(m => m.Id).ToList(), s.Kind, asOf, await recipients.RegionsOfAsync(s.Id, ct), ct);
                 preview = new RecipientPreview(asOf, users) { StoredAsOf = storedAsOf };
             }
-            return View(Views + "AdminShow.cshtml", new NoticeDetailView(s.Id, s.Kind, s.Title, s.Body, s.Status, s.SendAt,
+            return View("AdminShow", new NoticeDetailView(s.Id, s.Kind, s.Title, s.Body, s.Status, s.SendAt,
                 null, s.WindowOpens, s.WindowCloses, s.CreatedByName, measures, preview, progress)
             { Attachments = files, AttachmentError = attachmentError });
         }
         if (await schedules.PublishedAsync(id, ct) is { } n)
         {
-            return View(Views + "AdminShow.cshtml", new NoticeDetailView(n.Id, n.Kind, n.Title, n.Body, "published", null,
+            return View("AdminShow", new NoticeDetailView(n.Id, n.Kind, n.Title, n.Body, "published", null,
                 n.PublishedOn, n.WindowOpens, n.WindowCloses, null, measures, null, progress)
             { Attachments = files, AttachmentError = attachmentError });
         }

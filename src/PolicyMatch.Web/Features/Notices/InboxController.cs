@@ -21,7 +21,7 @@ public sealed class InboxController(NoticeInbox inbox, IOptions<NoticesOptions> 
     public async Task<IActionResult> Index(CancellationToken ct)
     {
         var user = User.Id();
-        return View("~/Features/Notices/Inbox.cshtml", new InboxView(
+        return View("Inbox", new InboxView(
             await inbox.ListAsync(user, NoticeInbox.PageSize, ct), await inbox.UnreadCountAsync(user, ct),
             (await inbox.SubscriptionsAsync(user, ct)).Count > 0));
     }
@@ -39,7 +39,7 @@ public sealed class InboxController(NoticeInbox inbox, IOptions<NoticesOptions> 
 
     [HttpGet("/subscriptions")]
     public async Task<IActionResult> Subscriptions(CancellationToken ct) =>
-        View("~/Features/Notices/Subscriptions.cshtml", new SubscriptionsView(
+        View("Subscriptions", new SubscriptionsView(
             User.FindFirst(System.Security.Claims.ClaimTypes.Email)?.Value ?? "", await inbox.SubscriptionsAsync(User.Id(), ct), options.Value.DeadlineReminderDays));
 
     /// <summary>Saves the ticked kinds: exactly those are subscribed afterwards.</summary>

@@ -26,7 +26,7 @@ public sealed class NoticesController(NoticeSchedules schedules, NoticeInbox inb
         var titles = (await catalog.GetPublishedAsync(ct)).ToDictionary(m => m.Row.MeasureId, m => m.Row.Title);
         var measures = (await schedules.MeasuresOfAsync(id, ct)).Select(m => new MessageItem(m, titles.GetValueOrDefault(m, m))).ToList();
         var item = CurrentUser.IdOf(User) is { } user ? await inbox.ForNoticeAsync(user, id, ct) : null;
-        return View("~/Features/Notices/Show.cshtml", new NoticePageView(notice, measures, item) { Attachments = await attachments.ListAsync(id, ct) });
+        return View("Show", new NoticePageView(notice, measures, item) { Attachments = await attachments.ListAsync(id, ct) });
     }
 
     /// <summary>

@@ -22,10 +22,10 @@ public sealed class UnsubscribeController(UnsubscribeTokens tokens, NoticeInbox 
         if (request is null || user is null)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return View("~/Features/Notices/Unsubscribe.cshtml", new UnsubscribeView(token, null, null, false, false));
+            return View("Unsubscribe", new UnsubscribeView(token, null, null, false, false));
         }
         var subscribed = await inbox.IsSubscribedAsync(request.UserId, request.Kind, ct);
-        return View("~/Features/Notices/Unsubscribe.cshtml", new UnsubscribeView(token, request, Mask(user.Email), subscribed, done));
+        return View("Unsubscribe", new UnsubscribeView(token, request, Mask(user.Email), subscribed, done));
     }
 
     [HttpPost("/unsubscribe/{token}")]
@@ -34,7 +34,7 @@ public sealed class UnsubscribeController(UnsubscribeTokens tokens, NoticeInbox 
         if (await tokens.ReadAsync(token, ct) is not { } request)
         {
             Response.StatusCode = StatusCodes.Status400BadRequest;
-            return View("~/Features/Notices/Unsubscribe.cshtml", new UnsubscribeView(token, null, null, false, false));
+            return View("Unsubscribe", new UnsubscribeView(token, null, null, false, false));
         }
         await inbox.UnsubscribeAsync(request.UserId, request.Kind, ct);
         return Redirect($"/unsubscribe/{Uri.EscapeDataString(token)}?done=true");

@@ -62,13 +62,3 @@ public sealed class RematchScheduler(IBackgroundJobClient jobs, TimeProvider clo
         return jobs.Enqueue<RematchJob>(j => j.StepAsync(start, CancellationToken.None));
     }
 }
-
-public static class RematchFeature
-{
-    public static IServiceCollection AddRematchFeature(this IServiceCollection services) => services
-        .AddSingleton<StoredMatches>()
-        .AddSingleton<RematchService>()
-        .AddSingleton<RematchScheduler>()
-        // Daily 03:30 Beijing time: every company against every published measure.
-        .AddRecurringJob<RematchJob>(RematchJob.DailyId, j => j.DailyAsync(CancellationToken.None), _ => "30 3 * * *", BeijingTime.Zone);
-}

@@ -64,7 +64,7 @@ public sealed class SqlDialect
         : $"json_each({json}) AS {alias}";
 }
 
-/// <summary>Registers the connection factory that <c>Database:Provider</c> names.</summary>
+/// <summary>Registers the connection factory that <c>Database:Provider</c> names, the migrations and the start-up lock.</summary>
 public static class DatabaseSetup
 {
     public static IServiceCollection AddDatabase(this IServiceCollection services, IConfiguration configuration)
@@ -77,7 +77,9 @@ public static class DatabaseSetup
         {
             services.AddSingleton<IDbConnectionFactory, SqliteConnectionFactory>();
         }
-        return services;
+        return services
+            .AddSingleton<MigrationRunner>()
+            .AddSingleton<StartupLock>();
     }
 
     /// <summary>The configured engine; a value other than Sqlite or PostgreSql stops the start with a message saying so.</summary>

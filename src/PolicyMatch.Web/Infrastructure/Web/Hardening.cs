@@ -44,9 +44,9 @@ public static class Hardening
                 response.Headers.RetryAfter = "60";
                 if (context.HttpContext.Request.Path.StartsWithSegments("/api"))
                 {
-                    await response.WriteAsJsonAsync(new Features.Api.ApiError(
+                    await response.WriteAsJsonAsync(new ApiError(
                         "too many requests from this address: wait a minute",
-                        [new Features.Api.ApiProblem("$", $"at most {Of(context.HttpContext).RulesPerMinute} requests per minute")]), ct);
+                        [new ApiProblem("$", $"at most {Of(context.HttpContext).RulesPerMinute} requests per minute")]), ct);
                     return;
                 }
                 response.ContentType = "text/plain; charset=utf-8";

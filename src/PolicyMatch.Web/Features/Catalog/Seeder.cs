@@ -1,8 +1,7 @@
 using System.Text.Json;
-using PolicyMatch.Web.Features.Catalog;
 using PolicyMatch.Web.Features.Plans;
 
-namespace PolicyMatch.Web.Infrastructure.Data;
+namespace PolicyMatch.Web.Features.Catalog;
 
 public sealed class SeedOptions
 {
