@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CsvHelper;
 using CsvHelper.Configuration;
+using PolicyMatch.Rules;
 using PolicyMatch.Web.Features.Profiles;
 using static PolicyMatch.Web.Infrastructure.Web.L;
 
@@ -310,10 +311,10 @@ public sealed partial class TenantCsv(ProfileValidator validator)
             Problem(key, T("应为 是 或 否(留空表示未知)", "Enter 是 or 否 (yes or no); leave blank if unknown"));
             return null;
         }
-        string? Choice(string key, IReadOnlyList<(string Value, string Zh, string En)> choices, params (string Alias, string Value)[] aliases)
+        string? Choice(string key, IReadOnlyList<PolicyMatch.Rules.Choice> choices, params (string Alias, string Value)[] aliases)
         {
             if (Get(key) is not { } v) return null;
-            var match = choices.FirstOrDefault(c => Same(c.Value, v) || Same(c.Zh, v) || Same(c.En, v)).Value
+            var match = choices.FirstOrDefault(c => Same(c.Value, v) || Same(c.Zh, v) || Same(c.En, v))?.Value
                 ?? aliases.FirstOrDefault(a => Same(a.Alias, v)).Value;
             if (match is null) Problem(key, T($"应为以下之一:{string.Join("、", choices.Select(c => c.Zh))}", $"Must be one of: {string.Join(", ", choices.Select(c => c.Value))}"));
             return match;
@@ -323,7 +324,7 @@ public sealed partial class TenantCsv(ProfileValidator validator)
         {
             Name = Get("name"),
             Uscc = Get("uscc")?.ToUpperInvariant(),
-            District = Get("district") is { } d ? Reference.NormaliseDistrict(d) ?? Reference.NormaliseDistrict(d + "区") ?? d : null,
+            District = Get("district") is { } d ? Facts.NormaliseDistrict(d) ?? Facts.NormaliseDistrict(d + "区") ?? d : null,
             Zones = Split(Get("zones")),
             IndustryCode = Get("industry_code"),
             FocusAreas = Split(Get("focus_areas")),
@@ -335,8 +336,8 @@ public sealed partial class TenantCsv(ProfileValidator validator)
             HightechNumber = Get("hightech_number"),
             HightechIssuedOn = Date(Get("hightech_issued_on")),
             HightechExpiresOn = Date(Get("hightech_expires_on")),
-            SrdiLevel = Choice("srdi_level", Reference.SrdiLevels, ("小巨人", "little_giant"), ("专精特新“小巨人”", "little_giant"), ("专精特新\"小巨人\"", "little_giant"), ("专精特新小巨人", "little_giant")),
-            ListingStatus = Choice("listing_status", Reference.ListingStatuses, ("未上市", "none"), ("无", "none"), ("拟上市", "intends"), ("有上市意向", "intends"), ("已上市", "listed")),
+            SrdiLevel = Choice("srdi_level", Facts.SrdiLevelChoices, ("小巨人", "little_giant"), ("专精特新“小巨人”", "little_giant"), ("专精特新\"小巨人\"", "little_giant"), ("专精特新小巨人", "little_giant")),
+            ListingStatus = Choice("listing_status", Facts.ListingStatusChoices, ("未上市", "none"), ("无", "none"), ("拟上市", "intends"), ("有上市意向", "intends"), ("已上市", "listed")),
             Unicorn = YesNo("unicorn"),
             Gazelle = YesNo("gazelle"),
             PostdocWorkstation = YesNo("postdoc_workstation"),

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PolicyMatch.Rules;
 using static PolicyMatch.Web.Infrastructure.Web.L;
 
 namespace PolicyMatch.Web.Features.Profiles;
@@ -21,18 +22,12 @@ public sealed class ProfileValidator(Industries industries, TimeProvider? clock 
     /// <summary>Today's business date in Beijing, from the injected clock: a founding date after it is refused.</summary>
     private DateOnly Today => Notices.BeijingTime.Today(clock ?? TimeProvider.System);
 
-    /// <summary>The public facts of PRODUCT.md §1, in the order the form and reports show them.</summary>
-    public static readonly IReadOnlyList<string> PublicFacts =
-    [
-        "name", "uscc", "district", "zones", "industry_code", "focus_areas", "established_on", "employees",
-        "revenue_last_year", "rd_expense_last_year", "hightech_certificate", "tech_sme_year", "srdi_level",
-        "unicorn", "gazelle", "listing_status", "invention_patents", "postdoc_workstation", "university_joint_lab",
-        "incubator_tenant", "university_spinoff",
-    ];
+    /// <summary>The public facts of PRODUCT.md §1 (the vocabulary's order: the order the form and reports show them).</summary>
+    public static readonly IReadOnlyList<string> PublicFacts = [.. Facts.Public.Select(f => f.Name)];
 
     public static readonly IReadOnlySet<string> FactNames = PublicFacts.ToHashSet();
 
-    private static readonly string[] Booleans = ["unicorn", "gazelle", "postdoc_workstation", "university_joint_lab", "incubator_tenant", "university_spinoff"];
+    private static readonly IReadOnlySet<string> Booleans = Facts.Public.Where(f => f.Type == FactType.Boolean).Select(f => f.Name).ToHashSet();
 
     // ---- the form ----------------------------------------------------------------------------
 
@@ -193,14 +188,14 @@ public sealed class ProfileValidator(Industries industries, TimeProvider? clock 
                     default: return (fact, T("统一社会信用代码校验位不正确,请核对", "The code's check character does not match: please check it"));
                 }
             case "district":
-                var district = Reference.NormaliseDistrict(AsString(node));
+                var district = Facts.NormaliseDistrict(AsString(node));
                 if (district is null) return (fact, T("所在区应为北京市16区之一(或天津市、河北省),可用名称或行政区划代码", "district must be one of Beijing's 16 districts (or 天津市 / 河北省), by name or GB/T 2260 code"));
                 p[fact] = district;
                 return null;
             case "zones":
             case "focus_areas":
                 if (node is not JsonArray array || array.Any(x => AsString(x) is null)) return (fact, T("应为文本列表", "must be a list of strings"));
-                var allowed = fact == "zones" ? Reference.Zones.Select(z => z.Name).ToHashSet() : Reference.FocusAreas.ToHashSet();
+                var allowed = Facts.Find(fact)!.AllowedValues;
                 var unknown = array.Select(x => AsString(x)!).FirstOrDefault(x => !allowed.Contains(x));
                 if (unknown is not null) return (fact, T($"“{unknown}”不在可选范围内", $"'{unknown}' is not one of the choices"));
                 p[fact] = new JsonArray(array.Select(x => (JsonNode?)AsString(x)).Distinct().ToArray());
@@ -237,12 +232,12 @@ public sealed class ProfileValidator(Industries industries, TimeProvider? clock 
                 return null;
             case "srdi_level":
                 var level = AsString(node);
-                if (level is null || Reference.SrdiLevels.All(l => l.Value != level)) return (fact, T("应为 none、innovative_sme、specialized_sme、little_giant 之一", "must be none, innovative_sme, specialized_sme or little_giant"));
+                if (level is null || !Facts.SrdiLevels.Contains(level)) return (fact, T("应为 none、innovative_sme、specialized_sme、little_giant 之一", "must be none, innovative_sme, specialized_sme or little_giant"));
                 p[fact] = level;
                 return null;
             case "listing_status":
                 var listing = AsString(node);
-                if (listing is null || Reference.ListingStatuses.All(l => l.Value != listing)) return (fact, T("应为 none、intends、listed 之一", "must be none, intends or listed"));
+                if (listing is null || !Facts.ListingStatuses.Contains(listing)) return (fact, T("应为 none、intends、listed 之一", "must be none, intends or listed"));
                 p[fact] = listing;
                 return null;
             default:
