@@ -12,8 +12,6 @@ namespace PolicyMatch.Web.Features.Incubators;
 public sealed record TenantColumn(string Key, string Zh, string En, string ValuesZh, string ValuesEn, bool Required, params string[] ErrorKeys)
 {
     public string Values => T(ValuesZh, ValuesEn);
-
-    public string Label => T(Zh, En);
 }
 
 /// <summary>The import file's column set: the public facts of PRODUCT.md §1, the certificate split into columns.</summary>
