@@ -16,29 +16,6 @@ namespace PolicyMatch.Rules;
 /// </remarks>
 public sealed class ProfileFacts
 {
-    /// <summary>GB/T 2260 codes the API accepts for <c>district</c>, normalised to names so rules compare names.</summary>
-    private static readonly Dictionary<string, string> DistrictCodes = new(StringComparer.Ordinal)
-    {
-        ["110101"] = "东城区",
-        ["110102"] = "西城区",
-        ["110105"] = "朝阳区",
-        ["110106"] = "丰台区",
-        ["110107"] = "石景山区",
-        ["110108"] = "海淀区",
-        ["110109"] = "门头沟区",
-        ["110111"] = "房山区",
-        ["110112"] = "通州区",
-        ["110113"] = "顺义区",
-        ["110114"] = "昌平区",
-        ["110115"] = "大兴区",
-        ["110116"] = "怀柔区",
-        ["110117"] = "平谷区",
-        ["110118"] = "密云区",
-        ["110119"] = "延庆区",
-        ["120000"] = "天津市",
-        ["130000"] = "河北省",
-    };
-
     private static readonly HashSet<string> Beijing = new(Facts.BeijingDistricts, StringComparer.Ordinal);
 
     private readonly MissingSet[] _missing;
@@ -134,7 +111,8 @@ public sealed class ProfileFacts
         }
 
         var district = plain[FactSlots.District];
-        if (district.Kind == Kind.String && DistrictCodes.TryGetValue(district.Str, out var name))
+        // GB/T 2260 codes the API accepts for district become names, so rules compare names.
+        if (district.Kind == Kind.String && Facts.DistrictOfCode(district.Str) is { } name)
         {
             plain[FactSlots.District] = Val.String(name);
         }

@@ -45,7 +45,7 @@ public class AuthoringFlowTests(BrowserPortal portal) : IClassFixture<BrowserPor
         await page.GetByLabel("条款编号").FillAsync(source.ClauseRef);
         await page.GetByLabel("原文摘录").FillAsync(source.Quote);
 
-        // The criterion, with the builder: 注册区 等于 海淀区, then a second condition added with its button.
+        // The criterion, with the builder: 所在区 等于 海淀区, then a second condition added with its button.
         var criterion = page.Locator("#criterion-0");
         await criterion.GetByLabel("中文说明").FillAsync("海淀区的高新技术企业");
         await criterion.GetByLabel("英文说明").FillAsync("A high-tech enterprise in Haidian");
@@ -60,7 +60,7 @@ public class AuthoringFlowTests(BrowserPortal portal) : IClassFixture<BrowserPor
 
         await page.GetByRole(AriaRole.Button, new() { Name = "保存草稿" }).ClickAsync();
         await Assertions.Expect(page.Locator(".flash")).ToContainTextAsync("已保存为草稿(第 1 版)");
-        await Assertions.Expect(page.Locator(".sentence")).ToContainTextAsync("注册区 等于 海淀区 且 高新技术企业资格有效 为“是”");
+        await Assertions.Expect(page.Locator(".sentence")).ToContainTextAsync("所在区 等于 海淀区 且 高新技术企业资格有效 为“是”");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "policymatch-admin-edit.png"), FullPage = true });
 
         // Not public yet.

@@ -57,7 +57,7 @@ public class AuthoringPageTests(Portal portal) : IClassFixture<Portal>
         Assert.Contains("第 1 版", page.QuerySelector(".flash")!.TextContent);
         Assert.Equal("district", page.QuerySelector("select[name='m.Criteria[0].Builder.Items[0].Fact'] option[selected]")!.GetAttribute("value"));
         Assert.Equal("50", page.QuerySelector("input[name='m.Criteria[0].Builder.Items[1].Value']")!.GetAttribute("value"));
-        Assert.Contains("注册区 等于 海淀区 且 从业人员数 大于等于 50", page.QuerySelector(".sentence")!.TextContent);
+        Assert.Contains("所在区 等于 海淀区 且 从业人数 大于等于 50", page.QuerySelector(".sentence")!.TextContent);
 
         // The audit log says who did it.
         var audit = await admin.PageAsync($"/admin/audit?entity=measure&id={id}");

@@ -133,7 +133,7 @@ public class CriteriaBuilderTests
         Assert.True(or.IsOr);
         Assert.IsType<RuleGroup>(or.Items[1]);
         Assert.True(JsonNode.DeepEquals(json, CriteriaBuilder.ToJsonLogic(read.Root)));
-        Assert.Equal("注册在北京 为“是” 且 (高新技术企业资格有效 为“是” 或 (科技型中小企业本年度入库 为“是” 且 从业人员数 小于 300))",
+        Assert.Equal("注册在北京 为“是” 且 (高新技术企业资格有效 为“是” 或 (科技型中小企业本年度入库 为“是” 且 从业人数 小于 300))",
             CriteriaBuilder.Describe(read.Root, english: false));
     }
 

@@ -79,7 +79,7 @@ public sealed class ApiController(
     {
         var problems = new List<ApiProblem>();
         string? districtName = null;
-        if (!string.IsNullOrWhiteSpace(district) && (districtName = Reference.NormaliseDistrict(district)) is null)
+        if (!string.IsNullOrWhiteSpace(district) && (districtName = Facts.NormaliseDistrict(district)) is null)
             problems.Add(new ApiProblem("district", $"'{district}' is not a district name or GB/T 2260 code"));
         if (!string.IsNullOrWhiteSpace(kind) && !CatalogValidator.Kinds.Contains(kind))
             problems.Add(new ApiProblem("kind", $"'{kind}' is not one of {string.Join(", ", CatalogValidator.Kinds)}"));

@@ -75,14 +75,7 @@ public static class AuthoringHtml
     public static string Invalid(FormErrors errors, string field) => errors.Has(field) ? "invalid" : "";
 
     /// <summary>Values a condition on the fact usually compares with, offered as suggestions (any value may be typed).</summary>
-    public static IReadOnlyList<string> Suggestions(FactDefinition fact) => fact.Name switch
-    {
-        Facts.District => [.. Facts.BeijingDistricts, .. Facts.OtherRegions],
-        Facts.Zones => Reference.Zones.Select(z => z.Name).ToList(),
-        Facts.FocusAreas => Reference.FocusAreas,
-        _ when fact.Type == FactType.Boolean => [],
-        _ => fact.AllowedValues,
-    };
+    public static IReadOnlyList<string> Suggestions(FactDefinition fact) => fact.Type == FactType.Boolean ? [] : fact.AllowedValues;
 
     public static string Label(FactDefinition fact) => Infrastructure.Web.L.T(fact.LabelZh, fact.LabelEn);
 }

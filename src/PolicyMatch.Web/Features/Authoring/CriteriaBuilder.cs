@@ -256,7 +256,7 @@ public static class CriteriaBuilder
 
     // ---- sentences -------------------------------------------------------------------------------
 
-    /// <summary>The rule as a sentence: "注册区 等于 昌平区 且 (中小企业 为“是” 或 …)".</summary>
+    /// <summary>The rule as a sentence: "所在区 等于 昌平区 且 (中小企业 为“是” 或 …)".</summary>
     public static string Describe(RuleNode node, bool english) => Describe(node, english, nested: false);
 
     private static string Describe(RuleNode node, bool english, bool nested)

@@ -12,7 +12,7 @@ public sealed record PublishedMeasure(MeasureVersionRow Row, CompiledMeasure Rul
     /// such a measure under not eligible.
     /// </summary>
     public IReadOnlySet<string> LocationCriteria { get; } = Rules.Criteria
-        .Where(c => RuleFacts.VarsOf(c.Rule) is { Count: > 0 } vars && vars.All(RuleFacts.LocationFacts.Contains))
+        .Where(c => RuleFacts.VarsOf(c.Rule) is { Count: > 0 } vars && vars.All(Facts.LocationFacts.Contains))
         .Select(c => c.Id)
         .ToHashSet();
 }
@@ -20,8 +20,6 @@ public sealed record PublishedMeasure(MeasureVersionRow Row, CompiledMeasure Rul
 /// <summary>Which facts a rule reads: every <c>var</c> name in it (first path segment).</summary>
 public static class RuleFacts
 {
-    public static readonly IReadOnlySet<string> LocationFacts = new HashSet<string> { "district", "zones", "in_beijing" };
-
     public static IReadOnlySet<string> VarsOf(System.Text.Json.Nodes.JsonNode? rule)
     {
         var vars = new HashSet<string>();

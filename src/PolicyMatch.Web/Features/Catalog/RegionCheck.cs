@@ -21,12 +21,6 @@ public static class RegionCheck
     private const string Beijing = "北京市";
     private const string Jingjinji = "京津冀";
 
-    /// <summary>Zones outside Beijing, by the province or city they lie in (the profile's district value).</summary>
-    private static readonly IReadOnlyDictionary<string, string> OutsideZones = new Dictionary<string, string>
-    {
-        ["曹妃甸"] = "河北省", ["张承"] = "河北省", ["滨海新区"] = "天津市",
-    };
-
     /// <summary>A sentence per disagreement; empty when regions and criteria agree or the measure names no region.</summary>
     public static IReadOnlyList<string> Disagreements(MeasureDocument measure, EligibilityEngine engine)
     {
@@ -55,7 +49,7 @@ public static class RegionCheck
                 problems.Add($"a company in {Describe(inside)} (inside the regions {string.Join("、", regions)}) fails the criteria on location");
             }
         }
-        foreach (var district in Reference.Districts.Select(d => d.Name).Where(d => !Covers(regions, d)))
+        foreach (var district in Facts.Districts.Select(d => d.Name).Where(d => !Covers(regions, d)))
         {
             if (Judge((district, null)) != Outcome.NotEligible)
             {
@@ -67,31 +61,33 @@ public static class RegionCheck
     }
 
     private static bool IsKnownRegion(string region) =>
-        region is Beijing or Jingjinji || Reference.IsDistrict(region) || Reference.Zones.Any(z => z.Name == region);
+        region is Beijing or Jingjinji || IsDistrict(region) || Facts.ZoneList.Any(z => z.Name == region);
+
+    private static bool IsDistrict(string region) => Facts.Districts.Any(d => d.Name == region);
 
     /// <summary>The places a company can be in and count as inside the region.</summary>
     private static IEnumerable<(string District, string? Zone)> Inside(string region)
     {
         if (region == Jingjinji)
         {
-            return Reference.Districts.Select(d => (d.Name, (string?)null));
+            return Facts.Districts.Select(d => (d.Name, (string?)null));
         }
         if (region == Beijing)
         {
-            return Reference.Districts.Take(16).Select(d => (d.Name, (string?)null));
+            return Facts.BeijingDistricts.Select(d => (d, (string?)null));
         }
-        if (Reference.IsDistrict(region))
+        if (IsDistrict(region))
         {
             return [(region, null)];
         }
-        var zone = Reference.Zones.First(z => z.Name == region);
-        return [(zone.District ?? OutsideZones[region], region)];
+        var zone = Facts.ZoneList.First(z => z.Name == region);
+        return [(zone.District ?? zone.OutsideBeijingIn!, region)];
     }
 
     /// <summary>Whether a company in the district, in none of its zones, is inside the regions.</summary>
     private static bool Covers(IReadOnlyList<string> regions, string district) =>
         regions.Contains(district) || regions.Contains(Jingjinji)
-        || (regions.Contains(Beijing) && Reference.Districts.Take(16).Any(d => d.Name == district));
+        || (regions.Contains(Beijing) && Facts.BeijingDistricts.Contains(district));
 
     private static JsonObject Probe(string district, string? zone) => new()
     {

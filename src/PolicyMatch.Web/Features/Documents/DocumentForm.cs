@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc.ModelBinding.Validation;
+using PolicyMatch.Rules;
 using PolicyMatch.Web.Features.Catalog;
 using PolicyMatch.Web.Features.Profiles;
 using static PolicyMatch.Web.Infrastructure.Web.L;
@@ -34,7 +35,7 @@ public sealed class DocumentForm
 
     /// <summary>The regions a document may name: Beijing's districts, 北京市, 天津市, 河北省, 京津冀 and the zones of the profile.</summary>
     public static IReadOnlyList<string> KnownRegions { get; } =
-        [.. Reference.Districts.Select(d => d.Name), "北京市", "京津冀", .. Reference.Zones.Select(z => z.Name)];
+        [.. Facts.Districts.Select(d => d.Name), "北京市", "京津冀", .. Facts.ZoneList.Select(z => z.Name)];
 
     /// <summary>The metadata, or the problems by field name with a message in the user's language.</summary>
     public (DocumentMetadata? Metadata, Dictionary<string, string> Errors) Check()

@@ -53,7 +53,7 @@ public static partial class Suggester
 
     /// <summary>Focus areas and industries, in the plans' own words (the profile's list, and what the plans also say).</summary>
     public static readonly IReadOnlyList<string> FocusAreaWords =
-        [.. Reference.FocusAreas, "生物医药", "新能源汽车", "绿色能源", "高端装备", "信息技术", "元宇宙", "种业"];
+        [.. Facts.FocusAreaList, "生物医药", "新能源汽车", "绿色能源", "高端装备", "信息技术", "元宇宙", "种业"];
 
     // ---- reading -----------------------------------------------------------------------------------
 
@@ -175,7 +175,7 @@ public static partial class Suggester
 
     private static void AddRegion(string sentence, IReadOnlyList<string> documentRegions, List<SuggestedCriterion> criteria)
     {
-        var districts = Reference.Districts.Select(d => d.Name).Where(d => sentence.Contains(d, StringComparison.Ordinal)).Distinct().ToList();
+        var districts = Facts.Districts.Select(d => d.Name).Where(d => sentence.Contains(d, StringComparison.Ordinal)).Distinct().ToList();
         if (districts.Count == 1)
         {
             criteria.Add(new SuggestedCriterion("in-district", $"注册在{districts[0]}", $"Registered in {districts[0]}", Compare("==", Facts.District, districts[0]), districts[0]));
@@ -185,14 +185,14 @@ public static partial class Suggester
             criteria.Add(new SuggestedCriterion("in-district", $"注册在{string.Join("、", districts)}之一", "Registered in one of the districts",
                 new JsonObject { ["in"] = new JsonArray(Var(Facts.District), new JsonArray(districts.Select(d => (JsonNode?)d).ToArray())) }, string.Join("、", districts)));
         }
-        else if (documentRegions.Where(Reference.IsDistrict).ToList() is [var only])
+        else if (documentRegions.Where(r => Facts.Districts.Any(d => d.Name == r)).ToList() is [var only])
         {
             // A district's document speaks for that district ("本区", or nothing said): its one
             // district region says which, and the criterion says it came from the document's metadata.
             var from = BenQu().Match(sentence) is { Success: true } m ? $"{m.Value}(文件适用地区:{only})" : $"文件适用地区:{only}";
             criteria.Add(new SuggestedCriterion("in-district", $"注册在{only}", $"Registered in {only}", Compare("==", Facts.District, only), from));
         }
-        var zones = Reference.Zones.Select(z => z.Name).Where(z => sentence.Contains(z, StringComparison.Ordinal)).Distinct().ToList();
+        var zones = Facts.ZoneList.Select(z => z.Name).Where(z => sentence.Contains(z, StringComparison.Ordinal)).Distinct().ToList();
         if (zones.Count > 0)
         {
             var rules = zones.Select(z => (JsonNode)new JsonObject { ["in"] = new JsonArray(z, Var(Facts.Zones)) }).ToList();

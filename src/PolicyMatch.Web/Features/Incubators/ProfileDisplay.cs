@@ -38,9 +38,7 @@ public static class ProfileDisplay
         var text = node.ToString();
         return fact switch
         {
-            "srdi_level" => Reference.SrdiLevels.FirstOrDefault(l => l.Value == text) is { Value: not null } l ? T(l.Zh, l.En) : text,
-            "listing_status" => Reference.ListingStatuses.FirstOrDefault(l => l.Value == text) is { Value: not null } s ? T(s.Zh, s.En) : text,
-            _ => text,
+            _ => FactLabels.OfValue(fact, text),
         };
     }
 }

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using CsvHelper;
 using CsvHelper.Configuration;
+using PolicyMatch.Rules;
 using PolicyMatch.Web.Features.Profiles;
 using static PolicyMatch.Web.Infrastructure.Web.L;
 
@@ -108,6 +109,64 @@ public sealed partial class TenantCsv(ProfileValidator validator)
 
     public TenantCsvResult Read(byte[] bytes)
     {
+        if (Open(bytes, out var text, out var encoding) is { } refused)
+        {
+            return refused;
+        }
+        var (records, badQuotes) = Parse(text);
+        var header = records[0];
+        var columns = ReadHeader(header.Fields, out var headerProblems);
+        if (headerProblems.Count > 0)
+        {
+            // Without a sound header every row would be misread: report the header alone.
+            return new([], headerProblems, encoding, 0);
+        }
+
+        var data = records.Skip(1).Where(r => r.Fields.Any(f => !string.IsNullOrWhiteSpace(f))).ToList();
+        if (data.Count == 0)
+        {
+            return TenantCsvResult.Refused(T("文件只有表头,没有企业数据行。", "The file has a header row but no companies."), encoding);
+        }
+        if (data.Count > MaxRows)
+        {
+            return TenantCsvResult.Refused(T(
+                $"文件有 {data.Count} 行数据,一次最多导入 {MaxRows} 行。请拆分后分批导入。",
+                $"The file has {data.Count} rows; at most {MaxRows} can be imported at once. Split it and import the parts one by one."), encoding);
+        }
+
+        var tenants = new List<CsvTenant>();
+        var problems = new List<CsvProblem>();
+        var usccLines = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var record in data)
+        {
+            var rowProblems = new List<CsvProblem>();
+            var cells = Cells(record, columns, header.Fields, badQuotes, rowProblems);
+            var check = validator.FromForm(ToForm(record.Line, cells, header.Fields, rowProblems), requireIdentity: true);
+            AddValidatorProblems(record.Line, check, cells, header.Fields, rowProblems);
+            CheckUsccOnce(record.Line, check, cells, header.Fields, usccLines, rowProblems);
+            if (rowProblems.Count == 0)
+            {
+                var profile = check.Profile;
+                // The incubator is importing it, so it is an incubator tenant unless the file says otherwise.
+                profile["incubator_tenant"] ??= true;
+                tenants.Add(new CsvTenant(record.Line, profile));
+            }
+            problems.AddRange(rowProblems);
+        }
+        return problems.Count > 0
+            ? new([], problems.OrderBy(p => p.Line).ThenBy(p => p.Column.Length).ThenBy(p => p.Column, StringComparer.Ordinal).ToList(), encoding, data.Count)
+            : new(tenants, [], encoding, data.Count)
+            {
+                UsccColumn = Array.FindIndex(columns, c => c?.Key == "uscc") is var usccIndex and >= 0
+                    ? (Letter(usccIndex), header.Fields[usccIndex].Trim().Trim('\uFEFF'))
+                    : ("", "uscc"),
+            };
+    }
+
+    /// <summary>The file's text, or its refusal: too large, a workbook, not text in a known encoding, or empty.</summary>
+    private static TenantCsvResult? Open(byte[] bytes, out string text, out string encoding)
+    {
+        text = encoding = "";
         if (bytes.Length > MaxBytes)
         {
             return TooLarge(bytes.Length);
@@ -118,7 +177,6 @@ public sealed partial class TenantCsv(ProfileValidator validator)
                 "这是一个 Excel 工作簿(.xlsx),不是 CSV 文件。请在 Excel 中“另存为”CSV 后再导入。",
                 "This is an Excel workbook (.xlsx), not a CSV file. Use Save As… CSV in Excel, then import that."));
         }
-        string text, encoding;
         try
         {
             (text, encoding) = Decode(bytes);
@@ -135,18 +193,21 @@ public sealed partial class TenantCsv(ProfileValidator validator)
         {
             return TenantCsvResult.Refused(T("文件是空的。请先下载模板,填写后再导入。", "The file is empty. Download the template, fill it in and import it."), encoding);
         }
+        return null;
+    }
 
-        var (records, badQuotes) = Parse(text);
-        var problems = new List<CsvProblem>();
-
-        // The header row: which column is which. Unknown or repeated headers are problems, not
-        // silently ignored columns — a typo in a header would otherwise drop a fact for every row.
-        var header = records[0];
-        var columns = new TenantColumn?[header.Fields.Length];
+    /// <summary>
+    /// The header row: which column is which. Unknown or repeated headers are problems, not silently
+    /// ignored columns — a typo in a header would otherwise drop a fact for every row.
+    /// </summary>
+    private static TenantColumn?[] ReadHeader(string[] header, out List<CsvProblem> problems)
+    {
+        problems = [];
+        var columns = new TenantColumn?[header.Length];
         var seen = new Dictionary<TenantColumn, int>();
-        for (var i = 0; i < header.Fields.Length; i++)
+        for (var i = 0; i < header.Length; i++)
         {
-            var name = header.Fields[i].Trim().Trim('\uFEFF');
+            var name = header[i].Trim().Trim('\uFEFF');
             if (name.Length == 0)
             {
                 // Excel leaves empty header cells when a column was once formatted; harmless while
@@ -172,96 +233,75 @@ public sealed partial class TenantCsv(ProfileValidator validator)
         {
             problems.Add(new(1, "", required.Key, "", T($"缺少必需的列“{required.Key}”({required.Zh})", $"The required column '{required.Key}' ({required.En}) is missing")));
         }
-        if (problems.Count > 0)
-        {
-            // Without a sound header every row would be misread: report the header alone.
-            return new([], problems, encoding, 0);
-        }
+        return columns;
+    }
 
-        var data = records.Skip(1).Where(r => r.Fields.Any(f => !string.IsNullOrWhiteSpace(f))).ToList();
-        if (data.Count == 0)
+    /// <summary>A row's cells by column; a value under no header and a misplaced quote are problems of the row.</summary>
+    private static Dictionary<TenantColumn, (int Index, string Value)> Cells(
+        Record record, TenantColumn?[] columns, string[] header, Dictionary<int, string> badQuotes, List<CsvProblem> rowProblems)
+    {
+        var cells = new Dictionary<TenantColumn, (int Index, string Value)>();
+        for (var i = 0; i < record.Fields.Length; i++)
         {
-            return TenantCsvResult.Refused(T("文件只有表头,没有企业数据行。", "The file has a header row but no companies."), encoding);
-        }
-        if (data.Count > MaxRows)
-        {
-            return TenantCsvResult.Refused(T(
-                $"文件有 {data.Count} 行数据,一次最多导入 {MaxRows} 行。请拆分后分批导入。",
-                $"The file has {data.Count} rows; at most {MaxRows} can be imported at once. Split it and import the parts one by one."), encoding);
-        }
-
-        var tenants = new List<CsvTenant>();
-        var usccLines = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var record in data)
-        {
-            var rowProblems = new List<CsvProblem>();
-            var cells = new Dictionary<TenantColumn, (int Index, string Value)>();
-            for (var i = 0; i < record.Fields.Length; i++)
+            var value = record.Fields[i].Trim();
+            if (i < columns.Length && columns[i] is { } column)
             {
-                var value = record.Fields[i].Trim();
-                if (i < columns.Length && columns[i] is { } column)
-                {
-                    cells[column] = (i, value);
-                }
-                else if (value.Length > 0)
-                {
-                    rowProblems.Add(new(record.Line, Letter(i), i < header.Fields.Length ? header.Fields[i] : "", value,
-                        T("这一列没有列名,内容无法识别(是否多了一个逗号?)", "This column has no header, so the value cannot be read (an extra comma?)")));
-                }
+                cells[column] = (i, value);
             }
-            if (badQuotes.TryGetValue(record.Line, out var badField))
+            else if (value.Length > 0)
             {
-                var index = Array.IndexOf(record.Fields, badField);
-                rowProblems.Add(new(record.Line, index >= 0 ? Letter(index) : "", index >= 0 && index < header.Fields.Length ? header.Fields[index] : "", badField,
-                    T("引号使用不正确:含逗号或引号的内容应整体加英文双引号,内部的引号写两次", "Misplaced quote: a value with commas or quotes must be in double quotes, with inner quotes doubled")));
+                rowProblems.Add(new(record.Line, Letter(i), i < header.Length ? header[i] : "", value,
+                    T("这一列没有列名,内容无法识别(是否多了一个逗号?)", "This column has no header, so the value cannot be read (an extra comma?)")));
             }
+        }
+        if (badQuotes.TryGetValue(record.Line, out var badField))
+        {
+            var index = Array.IndexOf(record.Fields, badField);
+            rowProblems.Add(new(record.Line, index >= 0 ? Letter(index) : "", index >= 0 && index < header.Length ? header[index] : "", badField,
+                T("引号使用不正确:含逗号或引号的内容应整体加英文双引号,内部的引号写两次", "Misplaced quote: a value with commas or quotes must be in double quotes, with inner quotes doubled")));
+        }
+        return cells;
+    }
 
-            var form = ToForm(record.Line, cells, header.Fields, rowProblems);
-            var check = validator.FromForm(form, requireIdentity: true);
-            foreach (var (key, message) in check.Errors)
+    /// <summary>The validator's errors, each on the column it is about (or on the row when no column is).</summary>
+    private static void AddValidatorProblems(
+        int line, ProfileCheck check, Dictionary<TenantColumn, (int Index, string Value)> cells, string[] header, List<CsvProblem> rowProblems)
+    {
+        foreach (var (key, message) in check.Errors)
+        {
+            var column = TenantColumns.ForErrorKey(key);
+            if (column is not null && cells.TryGetValue(column, out var cell))
             {
                 // A cell already reported by the file reader (e.g. "maybe" in a yes/no column) is
                 // not reported again in the validator's words.
-                var column = TenantColumns.ForErrorKey(key);
-                if (column is not null && cells.TryGetValue(column, out var cell))
-                {
-                    if (rowProblems.Any(p => p.Column == Letter(cell.Index))) continue;
-                    rowProblems.Add(new(record.Line, Letter(cell.Index), header.Fields[cell.Index].Trim(), cell.Value, Explain(column, cell.Value, message)));
-                }
-                else
-                {
-                    rowProblems.Add(new(record.Line, "", column?.Key ?? key, "", message));
-                }
+                if (rowProblems.Any(p => p.Column == Letter(cell.Index))) continue;
+                rowProblems.Add(new(line, Letter(cell.Index), header[cell.Index].Trim(), cell.Value, Explain(column, cell.Value, message)));
             }
-            if (check.Profile["uscc"]?.GetValue<string>() is { } uscc && cells.TryGetValue(TenantColumns.ForErrorKey("uscc")!, out var usccCell))
+            else
             {
-                if (usccLines.TryGetValue(uscc, out var firstLine))
-                {
-                    rowProblems.Add(new(record.Line, Letter(usccCell.Index), header.Fields[usccCell.Index].Trim(), usccCell.Value,
-                        T($"与第 {firstLine} 行的统一社会信用代码重复", $"The same code as line {firstLine}")));
-                }
-                else
-                {
-                    usccLines[uscc] = record.Line;
-                }
+                rowProblems.Add(new(line, "", column?.Key ?? key, "", message));
             }
-            if (rowProblems.Count == 0)
-            {
-                var profile = check.Profile;
-                // The incubator is importing it, so it is an incubator tenant unless the file says otherwise.
-                profile["incubator_tenant"] ??= true;
-                tenants.Add(new CsvTenant(record.Line, profile));
-            }
-            problems.AddRange(rowProblems);
         }
-        return problems.Count > 0
-            ? new([], problems.OrderBy(p => p.Line).ThenBy(p => p.Column.Length).ThenBy(p => p.Column, StringComparer.Ordinal).ToList(), encoding, data.Count)
-            : new(tenants, [], encoding, data.Count)
-            {
-                UsccColumn = Array.FindIndex(columns, c => c?.Key == "uscc") is var usccIndex and >= 0
-                    ? (Letter(usccIndex), header.Fields[usccIndex].Trim().Trim('\uFEFF'))
-                    : ("", "uscc"),
-            };
+    }
+
+    /// <summary>A code that an earlier row of the file already has is a problem of this row.</summary>
+    private static void CheckUsccOnce(
+        int line, ProfileCheck check, Dictionary<TenantColumn, (int Index, string Value)> cells, string[] header,
+        Dictionary<string, int> usccLines, List<CsvProblem> rowProblems)
+    {
+        if (check.Profile["uscc"]?.GetValue<string>() is not { } uscc || !cells.TryGetValue(TenantColumns.ForErrorKey("uscc")!, out var usccCell))
+        {
+            return;
+        }
+        if (usccLines.TryGetValue(uscc, out var firstLine))
+        {
+            rowProblems.Add(new(line, Letter(usccCell.Index), header[usccCell.Index].Trim(), usccCell.Value,
+                T($"与第 {firstLine} 行的统一社会信用代码重复", $"The same code as line {firstLine}")));
+        }
+        else
+        {
+            usccLines[uscc] = line;
+        }
     }
 
     private sealed record Record(int Line, string[] Fields);
@@ -296,77 +336,97 @@ public sealed partial class TenantCsv(ProfileValidator validator)
     /// </summary>
     private static ProfileForm ToForm(int line, Dictionary<TenantColumn, (int Index, string Value)> cells, string[] headers, List<CsvProblem> problems)
     {
-        string? Get(string key) =>
+        var row = new Row(line, cells, headers, problems);
+        var form = new ProfileForm
+        {
+            Name = row.Get("name"),
+            Uscc = row.Get("uscc")?.ToUpperInvariant(),
+            District = row.Get("district") is { } d ? Facts.NormaliseDistrict(d) ?? Facts.NormaliseDistrict(d + "区") ?? d : null,
+            Zones = Split(row.Get("zones")),
+            IndustryCode = row.Get("industry_code"),
+            FocusAreas = Split(row.Get("focus_areas")),
+            EstablishedOn = Date(row.Get("established_on")),
+            Employees = Number(row.Get("employees")),
+            RevenueLastYear = Number(row.Get("revenue_last_year")),
+            RdExpenseLastYear = Number(row.Get("rd_expense_last_year")),
+            InventionPatents = Number(row.Get("invention_patents")),
+            HightechNumber = row.Get("hightech_number"),
+            HightechIssuedOn = Date(row.Get("hightech_issued_on")),
+            HightechExpiresOn = Date(row.Get("hightech_expires_on")),
+            SrdiLevel = row.Choice("srdi_level", Facts.SrdiLevelChoices, ("小巨人", "little_giant"), ("专精特新“小巨人”", "little_giant"), ("专精特新\"小巨人\"", "little_giant"), ("专精特新小巨人", "little_giant")),
+            ListingStatus = row.Choice("listing_status", Facts.ListingStatusChoices, ("未上市", "none"), ("无", "none"), ("拟上市", "intends"), ("有上市意向", "intends"), ("已上市", "listed")),
+            Unicorn = row.YesNo("unicorn"),
+            Gazelle = row.YesNo("gazelle"),
+            PostdocWorkstation = row.YesNo("postdoc_workstation"),
+            UniversityJointLab = row.YesNo("university_joint_lab"),
+            IncubatorTenant = row.YesNo("incubator_tenant"),
+            UniversitySpinoff = row.YesNo("university_spinoff"),
+        };
+        ReadCertificate(row, form);
+        ReadTechSme(row, form);
+        return form;
+    }
+
+    /// <summary>The certificate: "hightech" says yes or no; details alone imply yes.</summary>
+    private static void ReadCertificate(Row row, ProfileForm form)
+    {
+        var details = form.HightechNumber ?? form.HightechIssuedOn ?? form.HightechExpiresOn;
+        form.Hightech = row.YesNo("hightech") ?? (details is not null ? "yes" : null);
+        if (form.Hightech == "no" && details is not null)
+        {
+            row.Problem("hightech", T("填写了高新证书编号或日期,但此列为“否”", "A certificate number or date is given, but this column says no"));
+        }
+    }
+
+    /// <summary>tech_sme_year: a year (yes, registered that year), or 否 (no); 是 without a year is asked for.</summary>
+    private static void ReadTechSme(Row row, ProfileForm form)
+    {
+        if (row.Get("tech_sme_year") is not { } sme)
+        {
+            return;
+        }
+        if (ParseBool(sme) is { } registered)
+        {
+            form.TechSme = registered ? "yes" : "no";
+        }
+        else
+        {
+            form.TechSme = "yes";
+            form.TechSmeYear = Number(sme);
+        }
+    }
+
+    /// <summary>One data row's cells, read by column key; a cell that cannot be read is a problem on its column.</summary>
+    private sealed class Row(int line, Dictionary<TenantColumn, (int Index, string Value)> cells, string[] headers, List<CsvProblem> problems)
+    {
+        /// <summary>The cell's value, or null when the column is absent or the cell blank (unknown).</summary>
+        public string? Get(string key) =>
             cells.FirstOrDefault(kv => kv.Key.Key == key) is { Key: not null } kv && kv.Value.Value.Length > 0 ? kv.Value.Value : null;
-        void Problem(string key, string reason)
+
+        public void Problem(string key, string reason)
         {
             var (_, (index, value)) = cells.First(kv => kv.Key.Key == key);
             problems.Add(new(line, Letter(index), headers[index].Trim(), value, reason));
         }
-        string? YesNo(string key)
+
+        /// <summary>"yes" / "no" as the form's tri-state takes them, from any of the yes/no words.</summary>
+        public string? YesNo(string key)
         {
             if (Get(key) is not { } v) return null;
             if (ParseBool(v) is { } b) return b ? "yes" : "no";
             Problem(key, T("应为 是 或 否(留空表示未知)", "Enter 是 or 否 (yes or no); leave blank if unknown"));
             return null;
         }
-        string? Choice(string key, IReadOnlyList<(string Value, string Zh, string En)> choices, params (string Alias, string Value)[] aliases)
+
+        /// <summary>A coded value from its code, its Chinese or English label, or a spreadsheet's usual alias.</summary>
+        public string? Choice(string key, IReadOnlyList<Choice> choices, params (string Alias, string Value)[] aliases)
         {
             if (Get(key) is not { } v) return null;
-            var match = choices.FirstOrDefault(c => Same(c.Value, v) || Same(c.Zh, v) || Same(c.En, v)).Value
+            var match = choices.FirstOrDefault(c => Same(c.Value, v) || Same(c.Zh, v) || Same(c.En, v))?.Value
                 ?? aliases.FirstOrDefault(a => Same(a.Alias, v)).Value;
             if (match is null) Problem(key, T($"应为以下之一:{string.Join("、", choices.Select(c => c.Zh))}", $"Must be one of: {string.Join(", ", choices.Select(c => c.Value))}"));
             return match;
         }
-
-        var form = new ProfileForm
-        {
-            Name = Get("name"),
-            Uscc = Get("uscc")?.ToUpperInvariant(),
-            District = Get("district") is { } d ? Reference.NormaliseDistrict(d) ?? Reference.NormaliseDistrict(d + "区") ?? d : null,
-            Zones = Split(Get("zones")),
-            IndustryCode = Get("industry_code"),
-            FocusAreas = Split(Get("focus_areas")),
-            EstablishedOn = Date(Get("established_on")),
-            Employees = Number(Get("employees")),
-            RevenueLastYear = Number(Get("revenue_last_year")),
-            RdExpenseLastYear = Number(Get("rd_expense_last_year")),
-            InventionPatents = Number(Get("invention_patents")),
-            HightechNumber = Get("hightech_number"),
-            HightechIssuedOn = Date(Get("hightech_issued_on")),
-            HightechExpiresOn = Date(Get("hightech_expires_on")),
-            SrdiLevel = Choice("srdi_level", Reference.SrdiLevels, ("小巨人", "little_giant"), ("专精特新“小巨人”", "little_giant"), ("专精特新\"小巨人\"", "little_giant"), ("专精特新小巨人", "little_giant")),
-            ListingStatus = Choice("listing_status", Reference.ListingStatuses, ("未上市", "none"), ("无", "none"), ("拟上市", "intends"), ("有上市意向", "intends"), ("已上市", "listed")),
-            Unicorn = YesNo("unicorn"),
-            Gazelle = YesNo("gazelle"),
-            PostdocWorkstation = YesNo("postdoc_workstation"),
-            UniversityJointLab = YesNo("university_joint_lab"),
-            IncubatorTenant = YesNo("incubator_tenant"),
-            UniversitySpinoff = YesNo("university_spinoff"),
-        };
-
-        // The certificate: "hightech" says yes or no; details alone imply yes.
-        var details = form.HightechNumber ?? form.HightechIssuedOn ?? form.HightechExpiresOn;
-        form.Hightech = YesNo("hightech") ?? (details is not null ? "yes" : null);
-        if (form.Hightech == "no" && details is not null)
-        {
-            Problem("hightech", T("填写了高新证书编号或日期,但此列为“否”", "A certificate number or date is given, but this column says no"));
-        }
-
-        // tech_sme_year: a year (yes, registered that year), or 否 (no); 是 without a year is asked for.
-        if (Get("tech_sme_year") is { } sme)
-        {
-            if (ParseBool(sme) is { } registered)
-            {
-                form.TechSme = registered ? "yes" : "no";
-            }
-            else
-            {
-                form.TechSme = "yes";
-                form.TechSmeYear = Number(sme);
-            }
-        }
-        return form;
     }
 
     private static bool Same(string a, string b) => string.Equals(a.Trim(), b.Trim(), StringComparison.OrdinalIgnoreCase);

@@ -40,7 +40,7 @@ public static class MatchGroups
     /// <summary>The group of one measure's evaluation, deciding "location only" from its criteria's rules.</summary>
     public static MatchGroup Of(MeasureEvaluation e, IReadOnlyList<Criterion> criteria) =>
         Of(e, e.NearMissCriterion is { } miss && criteria.FirstOrDefault(c => c.Id == miss.Id) is { } c
-            && RuleFacts.VarsOf(c.Rule) is { Count: > 0 } vars && vars.All(RuleFacts.LocationFacts.Contains));
+            && RuleFacts.VarsOf(c.Rule) is { Count: > 0 } vars && vars.All(Facts.LocationFacts.Contains));
 
     public static Standing StandingOf(MeasureVersionRow m, DateOnly asOf) =>
         m.PeriodStatusOn(asOf) switch

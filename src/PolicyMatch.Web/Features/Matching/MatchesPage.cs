@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Primitives;
+using PolicyMatch.Rules;
 using PolicyMatch.Web.Components;
 using PolicyMatch.Web.Features.Catalog;
 using PolicyMatch.Web.Features.Profiles;
@@ -195,7 +196,7 @@ public static class ProfileSummary
         {
             ["name"] = Blank(f.Name),
             ["uscc"] = Blank(f.Uscc),
-            ["district"] = Blank(f.District) is { } d ? (English && Reference.Districts.FirstOrDefault(x => x.Name == d) is { NameEn: { } en } ? $"{en} {d}" : d) : null,
+            ["district"] = Blank(f.District) is { } d ? (English && Facts.Districts.FirstOrDefault(x => x.Name == d) is { NameEn: { } en } ? $"{en} {d}" : d) : null,
             ["zones"] = f.Zones.Count > 0 ? string.Join("、", f.Zones) : null,
             ["industry_code"] = Blank(f.IndustryCode),
             ["focus_areas"] = f.FocusAreas.Count > 0 ? string.Join("、", f.FocusAreas) : null,
@@ -206,8 +207,8 @@ public static class ProfileSummary
             ["invention_patents"] = Blank(f.InventionPatents),
             ["hightech_certificate"] = Hightech(),
             ["tech_sme_year"] = TechSme(),
-            ["srdi_level"] = Reference.SrdiLevels.FirstOrDefault(l => l.Value == f.SrdiLevel) is { Value: not null } s ? T(s.Zh, s.En) : Blank(f.SrdiLevel),
-            ["listing_status"] = Reference.ListingStatuses.FirstOrDefault(l => l.Value == f.ListingStatus) is { Value: not null } l ? T(l.Zh, l.En) : Blank(f.ListingStatus),
+            ["srdi_level"] = Blank(f.SrdiLevel) is { } s ? FactLabels.OfValue(Facts.SrdiLevel, s) : null,
+            ["listing_status"] = Blank(f.ListingStatus) is { } l ? FactLabels.OfValue(Facts.ListingStatus, l) : null,
             ["unicorn"] = Tri(f.Unicorn),
             ["gazelle"] = Tri(f.Gazelle),
             ["postdoc_workstation"] = Tri(f.PostdocWorkstation),

@@ -25,7 +25,7 @@ public sealed class MeasuresController(
     {
         var plans = await catalog.GetPlansAsync(ct);
         string? error = null;
-        var districtName = Reference.NormaliseDistrict(district);
+        var districtName = Facts.NormaliseDistrict(district);
         if (!string.IsNullOrWhiteSpace(district) && districtName is null) error = T("所选的区无效", "That district is not valid");
         if (!string.IsNullOrWhiteSpace(kind) && !CatalogValidator.Kinds.Contains(kind)) { error = T("所选的支持方式无效", "That kind of support is not valid"); kind = null; }
         if (!string.IsNullOrWhiteSpace(status) && status is not ("published" or "retired")) { error = T("所选的状态无效", "That status is not valid"); status = null; }

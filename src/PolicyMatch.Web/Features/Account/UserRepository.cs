@@ -1,43 +1,8 @@
 using System.Data.Common;
-using System.Security.Claims;
 using Dapper;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Identity;
 using PolicyMatch.Web.Infrastructure.Data;
 
 namespace PolicyMatch.Web.Features.Account;
-
-public static class Roles
-{
-    public const string Company = "company";
-    public const string Advisor = "advisor";
-    public const string Admin = "admin";
-}
-
-public sealed record UserRow
-{
-    public long Id { get; init; }
-    public string Email { get; init; } = "";
-    public string DisplayName { get; init; } = "";
-    public string PasswordHash { get; init; } = "";
-    public string Role { get; init; } = "";
-    public string? PrivacyVersion { get; init; }
-    public string? PrivacyAcceptedAt { get; init; }
-    /// <summary>Carried in the auth cookie; a cookie with another value is refused (see <see cref="SecurityStamps"/>).</summary>
-    public string SecurityStamp { get; init; } = "";
-}
-
-/// <summary>The signed-in user as the request sees it.</summary>
-public static class CurrentUser
-{
-    public static long? IdOf(ClaimsPrincipal user) =>
-        long.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : null;
-
-    public static long Id(this ClaimsPrincipal user) =>
-        IdOf(user) ?? throw new InvalidOperationException("no signed-in user");
-
-    public static bool IsAdmin(this ClaimsPrincipal user) => user.IsInRole(Roles.Admin);
-}
 
 public sealed class UserRepository(IDbConnectionFactory connections, TimeProvider clock)
 {
@@ -156,93 +121,5 @@ public sealed class UserRepository(IDbConnectionFactory connections, TimeProvide
     {
         await using var db = await connections.OpenAsync(ct);
         await db.ExecuteAsync("DELETE FROM login_throttle WHERE email = @Email", new { Email = Normalize(email) });
-    }
-}
-
-public enum SignInResult { Success, WrongCredentials, LockedOut }
-
-/// <summary>
-/// Passwords hashed with the framework's <see cref="PasswordHasher{TUser}"/>; five failures for an
-/// email within 15 minutes lock it for the rest of that window, whoever is trying.
-/// </summary>
-public sealed class AccountService(UserRepository users, TimeProvider clock)
-{
-    public const int MaxFailures = 5;
-    public static readonly TimeSpan FailureWindow = TimeSpan.FromMinutes(15);
-    private static readonly PasswordHasher<UserRow> Hasher = new();
-
-    private static readonly UserRow DummyUser = new();
-    private static readonly string DummyHash = Hasher.HashPassword(DummyUser, Guid.NewGuid().ToString());
-
-    public static string Hash(string password) => Hasher.HashPassword(new UserRow(), password);
-
-    private static PasswordVerificationResult Fail(PasswordVerificationResult _) => PasswordVerificationResult.Failed;
-
-    public async Task<(SignInResult Result, UserRow? User)> CheckPasswordAsync(string email, string password, CancellationToken ct = default)
-    {
-        // Counted before the password is checked (check and record are one statement): the sixth of twenty
-        // parallel guesses sees 6 and is refused without a hash being computed.
-        if (await users.CountAttemptAsync(email, clock.GetUtcNow() - FailureWindow, ct) > MaxFailures)
-        {
-            return (SignInResult.LockedOut, null);
-        }
-        var user = await users.FindByEmailAsync(email, ct);
-        // An unknown email costs a hash too, so the answer's timing does not tell which emails are registered.
-        var verdict = user is null
-            ? Fail(Hasher.VerifyHashedPassword(DummyUser, DummyHash, password))
-            : Hasher.VerifyHashedPassword(user, user.PasswordHash, password);
-        if (verdict == PasswordVerificationResult.Failed)
-        {
-            return (SignInResult.WrongCredentials, null);
-        }
-        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
-        {
-            await users.SetPasswordHashAsync(user!.Id, Hash(password), ct);
-        }
-        await users.ClearFailuresAsync(email, ct);
-        return (SignInResult.Success, user);
-    }
-
-    public static ClaimsPrincipal Principal(UserRow user, string securityStamp) => new(new ClaimsIdentity(
-    [
-        new Claim(ClaimTypes.NameIdentifier, user.Id.ToString()),
-        new Claim(SecurityStamps.ClaimType, securityStamp),
-        new Claim(ClaimTypes.Name, user.DisplayName),
-        new Claim(ClaimTypes.Email, user.Email),
-        new Claim(ClaimTypes.Role, user.Role),
-    ], Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme));
-}
-
-/// <summary>
-/// Sessions that end: the auth cookie carries the user's security stamp, and each request compares it with
-/// the database (one primary-key read, shared by every portal node). Password change, logout and
-/// "sign out everywhere" write a new stamp, so copies of older cookies are refused from the next request on.
-/// No cache: a cached stamp would let a stolen cookie outlive the logout for the cache's lifetime.
-/// </summary>
-public static class SecurityStamps
-{
-    public const string ClaimType = "policymatch:security_stamp";
-
-    public static string New() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-
-    public static async Task ValidateAsync(Microsoft.AspNetCore.Authentication.Cookies.CookieValidatePrincipalContext context)
-    {
-        var principal = context.Principal;
-        var id = principal is null ? null : CurrentUser.IdOf(principal);
-        var claimed = principal?.FindFirstValue(ClaimType);
-        if (id is not null && !string.IsNullOrEmpty(claimed))
-        {
-            var users = context.HttpContext.RequestServices.GetRequiredService<UserRepository>();
-            var current = await users.SecurityStampAsync(id.Value, context.HttpContext.RequestAborted);
-            if (current is not null && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-                    System.Text.Encoding.UTF8.GetBytes(current), System.Text.Encoding.UTF8.GetBytes(claimed)))
-            {
-                return;
-            }
-        }
-        // Refused: the request continues anonymous (pages redirect to login, the API answers 401) and the
-        // browser is told to drop the cookie.
-        context.RejectPrincipal();
-        await context.HttpContext.SignOutAsync(Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme);
     }
 }

@@ -1,0 +1,3 @@
+namespace PolicyMatch.Web.Features.Account;
+
+public enum SignInResult { Success, WrongCredentials, LockedOut }
