@@ -61,7 +61,7 @@ public class NoticeFlowTests(BrowserPortal portal) : IClassFixture<BrowserPortal
             ["employees"] = 20,
             ["tech_sme_year"] = today.Year,
         }, user);
-        await portal.Services.GetRequiredService<NoticeInbox>().SubscribeAsync(user, NoticeKinds.ClaimCall);
+        await portal.Services.GetRequiredService<NoticeInbox>().SubscribeAsync(user, NoticeKind.ClaimCall);
         return (email, name);
     }
 

@@ -12,14 +12,14 @@ namespace PolicyMatch.Web.Features.Admin;
 
 public sealed record AdminHomeView(IReadOnlyList<MeasureState> Measures, IReadOnlyList<AuditEntry> Recent)
 {
-    public List<MeasureState> Drafts => [.. Measures.Where(m => m.Status == "draft")];
+    public List<MeasureState> Drafts => [.. Measures.Where(m => m.Status == MeasureStatus.Draft)];
 
     /// <summary>Published or retired measures with a newer draft waiting.</summary>
-    public List<MeasureState> PendingDrafts => [.. Measures.Where(m => m.Status != "draft" && m.HasDraft)];
+    public List<MeasureState> PendingDrafts => [.. Measures.Where(m => m.Status != MeasureStatus.Draft && m.HasDraft)];
 
-    public List<MeasureState> Published => [.. Measures.Where(m => m.Status == "published")];
+    public List<MeasureState> Published => [.. Measures.Where(m => m.Status == MeasureStatus.Published)];
 
-    public List<MeasureState> Retired => [.. Measures.Where(m => m.Status == "retired")];
+    public List<MeasureState> Retired => [.. Measures.Where(m => m.Status == MeasureStatus.Retired)];
 }
 
 public sealed record AuditView(IReadOnlyList<AuditEntry> Entries, IReadOnlyList<string> Entities, string? Entity, string? EntityId, long? NextBefore);
@@ -46,24 +46,6 @@ public sealed class AdminController(CatalogRepository catalog, AuditLog audit) :
 /// <summary>How the admin pages name statuses, actions and times.</summary>
 public static class AdminText
 {
-    public static string Status(string status) => status switch
-    {
-        "draft" => T("草稿", "Draft"),
-        "published" => T("已发布", "Published"),
-        "retired" => T("已停止", "Retired"),
-        _ => status,
-    };
-
-    public static string Action(string action) => action switch
-    {
-        AuthoringService.Actions.Created => T("新建措施(草稿)", "Created a measure (draft)"),
-        AuthoringService.Actions.DraftSaved => T("保存草稿", "Saved a draft"),
-        AuthoringService.Actions.Published => T("发布", "Published"),
-        AuthoringService.Actions.Retired => T("停止措施", "Retired"),
-        AuthoringService.Actions.Exported => T("导出符合条件企业名单", "Exported the eligible companies"),
-        _ => action,
-    };
-
     /// <summary>The entry's details in a line: "第 3 版 · 改动: title, criteria".</summary>
     public static string Details(AuditEntry e)
     {

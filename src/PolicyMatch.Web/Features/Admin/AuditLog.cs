@@ -31,7 +31,7 @@ public sealed class AuditLog(IDbConnectionFactory connections, TimeProvider cloc
 {
     public const int PageSize = 100;
 
-    public async Task WriteAsync(DbConnection connection, DbTransaction tx, long? userId, string action, string entity, string entityId, JsonObject details) =>
+    public async Task WriteAsync(DbConnection connection, DbTransaction tx, long? userId, AuditAction action, string entity, string entityId, JsonObject details) =>
         await connection.ExecuteAsync("""
             INSERT INTO audit_log (at, user_id, action, entity, entity_id, details_json)
             VALUES (@At, @UserId, @Action, @Entity, @EntityId, @Details)
@@ -40,7 +40,7 @@ public sealed class AuditLog(IDbConnectionFactory connections, TimeProvider cloc
             tx);
 
     /// <summary>Writes one entry in its own transaction, for actions that change nothing else (an export).</summary>
-    public async Task WriteAsync(long? userId, string action, string entity, string entityId, JsonObject details, CancellationToken ct = default)
+    public async Task WriteAsync(long? userId, AuditAction action, string entity, string entityId, JsonObject details, CancellationToken ct = default)
     {
         await using var connection = await connections.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);

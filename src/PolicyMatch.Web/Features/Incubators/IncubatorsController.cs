@@ -207,7 +207,7 @@ public sealed class IncubatorsController(
         }
         // The incubator is adding it, so it is an incubator tenant unless the form says otherwise.
         profile["incubator_tenant"] ??= true;
-        var added = (await incubators.AddTenantsAsync(workspace.Incubator.Id, [profile], User.Id(), "incubator.tenant_added", ct)).Single();
+        var added = (await incubators.AddTenantsAsync(workspace.Incubator.Id, [profile], User.Id(), Admin.AuditAction.TenantAdded, ct)).Single();
         await RefreshMatchesAsync([added], ct);
         TempData["Flash"] = added.Outcome switch
         {
