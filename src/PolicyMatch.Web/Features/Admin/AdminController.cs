@@ -22,7 +22,17 @@ public sealed record AdminHomeView(IReadOnlyList<MeasureState> Measures, IReadOn
     public List<MeasureState> Retired => [.. Measures.Where(m => m.Status == MeasureStatus.Retired)];
 }
 
-public sealed record AuditView(IReadOnlyList<AuditEntry> Entries, IReadOnlyList<string> Entities, string? Entity, string? EntityId, long? NextBefore);
+public sealed record AuditView(
+    IReadOnlyList<AuditEntry> Entries, IReadOnlyList<string> Entities, AuditFilterForm Form, IReadOnlyDictionary<string, string> Errors, long? NextBefore)
+{
+    /// <summary>The next page: the same filters as typed, entries older than <paramref name="before"/>.</summary>
+    public string PageUrl(long before) => Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/admin/audit",
+        new Dictionary<string, string?>
+        {
+            ["entity"] = Form.Entity, ["id"] = Form.Id, ["who"] = Form.Who, ["action"] = Form.Action,
+            ["from"] = Form.From, ["to"] = Form.To, ["before"] = before.ToString(CultureInfo.InvariantCulture),
+        }.Where(kv => !string.IsNullOrWhiteSpace(kv.Value)));
+}
 
 /// <summary>The administrators' landing page (the catalog by status, recent changes) and the audit log.</summary>
 [Authorize(Roles = Roles.Admin)]
@@ -33,19 +43,37 @@ public sealed class AdminController(CatalogRepository catalog, AuditLog audit) :
         View(new AdminHomeView(await catalog.GetMeasureStatesAsync(ct), await audit.ListAsync(limit: 10, ct: ct)));
 
     [HttpGet("/admin/audit")]
-    public async Task<IActionResult> Audit(string? entity, string? id, long? before, CancellationToken ct)
+    public async Task<IActionResult> Audit([FromQuery] AuditFilterForm form, long? before, CancellationToken ct)
     {
-        entity = string.IsNullOrWhiteSpace(entity) ? null : entity.Trim();
-        id = string.IsNullOrWhiteSpace(id) ? null : id.Trim();
-        var entries = await audit.ListAsync(entity, id, before, AuditLog.PageSize + 1, ct);
+        var (filter, errors) = AuditFilter.Parse(form);
+        var entities = await audit.EntitiesAsync(ct);
+        if (filter is null)
+        {
+            // Nothing is listed under a filter that could not be read; the form keeps what was typed.
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return View(new AuditView([], entities, form, errors, null));
+        }
+        var entries = await audit.ListAsync(filter, before, AuditLog.PageSize + 1, ct);
         var next = entries.Count > AuditLog.PageSize ? entries[AuditLog.PageSize - 1].Id : (long?)null;
-        return View(new AuditView(entries.Take(AuditLog.PageSize).ToList(), await audit.EntitiesAsync(ct), entity, id, next));
+        return View(new AuditView(entries.Take(AuditLog.PageSize).ToList(), entities, form, errors, next));
     }
 }
 
 /// <summary>How the admin pages name statuses, actions and times.</summary>
 public static class AdminText
 {
+    /// <summary>What kind of thing an entry is about, as a person reads it (audit_log.entity).</summary>
+    public static string Entity(string entity) => entity switch
+    {
+        "measure" => T("措施", "Measure"),
+        "document" => T("政策文件", "Policy document"),
+        "notice" => T("通知", "Notice"),
+        "notice_delivery" => T("邮件投递", "Email delivery"),
+        "incubator" => T("孵化器", "Incubator"),
+        "company" => T("企业", "Company"),
+        _ => entity,
+    };
+
     /// <summary>The entry's details in a line: "第 3 版 · 改动: title, criteria".</summary>
     public static string Details(AuditEntry e)
     {
