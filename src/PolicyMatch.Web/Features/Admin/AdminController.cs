@@ -110,10 +110,4 @@ public static class AdminText
 
     /// <summary>A measure field's catalog name ("focus_areas") as a person reads it.</summary>
     public static string FieldName(string name) => FieldNames.TryGetValue(name, out var n) ? T(n.Zh, n.En) : name;
-
-    /// <summary>A stored UTC timestamp in the portal's local time, to the minute.</summary>
-    public static string Time(string stamp) =>
-        DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
-            ? t.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
-            : stamp;
 }

@@ -103,7 +103,7 @@ public sealed class CompaniesController(
         var matches = await noticeLinks.AddToAsync(new MatchesView(form, QueryString.Create(form.ToQuery()).ToString(), report)
         {
             CompanyId = id,
-            SavedAt = Notices.BeijingTime.Format(company.UpdatedAt),
+            SavedAt = Notices.BeijingTime.Show(company.UpdatedAt),
         }, profile, ct);
         return View(new CompanyView(company, level, matches, requests) { LinkRequests = linkRequests });
     }

@@ -88,7 +88,7 @@ public sealed class AdminNoticesController(
             return await EditAsync(form, preview, ct);
         }
         var id = await schedules.CreateAsync(notice, User.Id(), ct);
-        TempData["Flash"] = T($"已安排于 {BeijingTime.Format(notice.SendAt)}(北京时间)发送", $"Scheduled for {BeijingTime.Format(notice.SendAt)} Beijing time");
+        TempData["Flash"] = T($"已安排于 {BeijingTime.Show(notice.SendAt)}发送", $"Scheduled for {BeijingTime.Show(notice.SendAt)}");
         return Redirect($"/admin/notices/{id}");
     }
 

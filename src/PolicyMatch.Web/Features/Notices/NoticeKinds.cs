@@ -1,4 +1,6 @@
+using System.Globalization;
 using PolicyMatch.Web.Infrastructure.Data;
+using static PolicyMatch.Web.Infrastructure.Web.L;
 
 namespace PolicyMatch.Web.Features.Notices;
 
@@ -33,8 +35,19 @@ public static class BeijingTime
     public static DateTimeOffset FromLocal(DateTime local) =>
         new(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), Zone.GetUtcOffset(DateTime.SpecifyKind(local, DateTimeKind.Unspecified)));
 
-    public static string Format(DateTimeOffset instant) => Of(instant).ToString("yyyy-MM-dd HH:mm");
+    /// <summary>Beijing wall-clock time to the minute, without the zone (a form field's value, an id).</summary>
+    public static string Format(DateTimeOffset instant) => Of(instant).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
 
-    /// <summary>A stored timestamp (Stamp format, UTC) shown in Beijing time; empty for null.</summary>
-    public static string Format(string? stamp) => Stamp.Parse(stamp) is { } t ? Format(t) : "";
+    /// <summary>
+    /// The one way a page shows an instant: Beijing time with the zone named, "2026-12-05 07:30(北京时间)",
+    /// "2026-12-05 07:30 (Beijing time)", whatever the server's own zone.
+    /// </summary>
+    public static string Show(DateTimeOffset instant) => Format(instant) + T("(北京时间)", " (Beijing time)");
+
+    /// <summary>A stored instant (Stamp text, UTC) as <see cref="Show(DateTimeOffset)"/> shows it; empty for null, the text itself if it is not an instant.</summary>
+    public static string Show(string? stamp) => Stamp.Parse(stamp) is { } t ? Show(t) : stamp ?? "";
+
+    /// <summary>The Beijing date of a stored instant ("updated on 2026-12-05"); empty for null.</summary>
+    public static string ShowDate(string? stamp) =>
+        Stamp.Parse(stamp) is { } t ? DateOf(t).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : stamp ?? "";
 }
