@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;

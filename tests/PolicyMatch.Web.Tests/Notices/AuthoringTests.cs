@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Net;
 using AngleSharp.Dom;
 using PolicyMatch.Web.Features.Account;

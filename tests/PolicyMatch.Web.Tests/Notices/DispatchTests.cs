@@ -1,4 +1,5 @@
 using PolicyMatch.Web.Infrastructure.Data;
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Net;
 using System.Text.RegularExpressions;
 using PolicyMatch.Web.Features.Account;

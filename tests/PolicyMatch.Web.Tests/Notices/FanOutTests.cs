@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Net;
 using PolicyMatch.Web.Features.Notices;
 using PolicyMatch.Web.Tests.Infrastructure;

@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Net;
 using System.Text.Json.Nodes;
 using PolicyMatch.Web.Features.Account;

@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Globalization;
 using PolicyMatch.Web.Features.Notices;
 using PolicyMatch.Web.Infrastructure.Data;

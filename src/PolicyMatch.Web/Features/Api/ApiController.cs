@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -47,7 +48,7 @@ public sealed class ApiController(
             problems.Add(new ApiProblem($"$.{key}", "unknown field: send { \"profile\": {…}, \"as_of\": \"YYYY-MM-DD\" }"));
         }
         // The business "today" is Beijing's date, whatever the server's zone.
-        DateOnly asOf = PolicyMatch.Web.Features.Notices.BeijingTime.Today(clock);
+        DateOnly asOf = BeijingTime.Today(clock);
         if (body!["as_of"] is { } asOfNode)
         {
             if (asOfNode.GetValueKind() != JsonValueKind.String ||

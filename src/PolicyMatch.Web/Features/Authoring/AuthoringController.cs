@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
@@ -23,7 +24,7 @@ public sealed class AuthoringController(
     AuthoringService authoring, CatalogRepository catalog, ImpactPreview impact, ProfileValidator profiles, AuditLog audit, TimeProvider clock)
     : Controller
 {
-    private DateOnly Today => Notices.BeijingTime.Today(clock);
+    private DateOnly Today => BeijingTime.Today(clock);
 
     private Actor Actor => new(User.Id(), User.FindFirstValue(ClaimTypes.Email) ?? $"user:{User.Id()}");
 

@@ -4,6 +4,7 @@ using PolicyMatch.Web.Features.Account;
 using PolicyMatch.Web.Features.Catalog;
 using PolicyMatch.Web.Features.Profiles;
 using PolicyMatch.Web.Features.Search;
+using PolicyMatch.Web.Infrastructure.Time;
 
 namespace PolicyMatch.Web.Features.Measures;
 
@@ -91,7 +92,7 @@ public sealed class MeasuresController(
         if (!profile.IsEmpty && measure.IsMatched)
         {
             var check = validator.FromForm(profile, requireIdentity: false);
-            asOf = ProfileValidator.ParseAsOf(profile.AsOf, Notices.BeijingTime.Today(clock), out var asOfError);
+            asOf = ProfileValidator.ParseAsOf(profile.AsOf, BeijingTime.Today(clock), out var asOfError);
             errors = check.Errors;
             if (check.IsValid && asOf is { } date)
             {

@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Globalization;
 using PolicyMatch.Web.Features.Catalog;
 using PolicyMatch.Web.Features.Shared;

@@ -2,6 +2,7 @@ using Dapper;
 using PolicyMatch.Web.Features.Account;
 using PolicyMatch.Web.Features.Catalog;
 using PolicyMatch.Web.Infrastructure.Data;
+using PolicyMatch.Web.Infrastructure.Time;
 
 namespace PolicyMatch.Web.Features.Notices;
 

@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Text.Json.Nodes;
 using Dapper;
 using PolicyMatch.Web.Features.Account;

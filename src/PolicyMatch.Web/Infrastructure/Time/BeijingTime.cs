@@ -2,11 +2,12 @@ using System.Globalization;
 using PolicyMatch.Web.Infrastructure.Data;
 using static PolicyMatch.Web.Infrastructure.Web.L;
 
-namespace PolicyMatch.Web.Features.Notices;
+namespace PolicyMatch.Web.Infrastructure.Time;
 
 /// <summary>
 /// Dates and times as the portal's users read them: Beijing time (UTC+8, no daylight saving).
-/// Send times are entered and shown in it, "today" for eligibility is its date.
+/// Send times are entered and shown in it, "today" for eligibility is its date, every page shows times in it.
+/// Shared by every feature, so it lives with the infrastructure, not in one feature.
 /// </summary>
 public static class BeijingTime
 {
