@@ -96,6 +96,8 @@ public class AuditLogPageTests(Portal portal) : IClassFixture<Portal>
         Assert.Null(page.QuerySelector("#f-to")!.ParentElement!.QuerySelector(".field-error"));
         Assert.Equal("王", page.QuerySelector("#f-who")!.GetAttribute("value"));
         Assert.Equal("2026-02-30", page.QuerySelector("#f-from")!.GetAttribute("value"));
+        // Shown as typed: a date input would show an impossible date as empty.
+        Assert.Equal(("text", "date"), (page.QuerySelector("#f-from")!.GetAttribute("type"), page.QuerySelector("#f-to")!.GetAttribute("type")));
         Assert.Equal("2026-01-01", page.QuerySelector("#f-to")!.GetAttribute("value"));
         Assert.Equal("made.up", page.QuerySelector("#f-action option[selected]")!.GetAttribute("value"));
         Assert.Equal(2, page.QuerySelectorAll(".error-summary li").Length);
