@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -61,7 +62,7 @@ public class NoticeFlowTests(BrowserPortal portal) : IClassFixture<BrowserPortal
             ["employees"] = 20,
             ["tech_sme_year"] = today.Year,
         }, user);
-        await portal.Services.GetRequiredService<NoticeInbox>().SubscribeAsync(user, NoticeKinds.ClaimCall);
+        await portal.Services.GetRequiredService<NoticeInbox>().SubscribeAsync(user, NoticeKind.ClaimCall);
         return (email, name);
     }
 

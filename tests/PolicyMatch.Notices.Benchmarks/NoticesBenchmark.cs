@@ -62,7 +62,7 @@ public static class NoticesBenchmark
             var setup = Stopwatch.StartNew();
             await CreateRecipientsAsync(services, recipients);
             var noticeId = await services.GetRequiredService<NoticeSchedules>().CreateAsync(
-                new NewNotice(NoticeKinds.ClaimCall, "关于领取2025年度通州区人才服务资金的通知",
+                new NewNotice(NoticeKind.ClaimCall, "关于领取2025年度通州区人才服务资金的通知",
                     "各有关企业:\n\n请符合条件的企业在申报期内登录系统提交材料。", ["tz-talent-services"],
                     DateOnly.FromDateTime(DateTime.Today), DateOnly.FromDateTime(DateTime.Today.AddDays(30)), DateTimeOffset.UtcNow.AddSeconds(-1)),
                 await AdminAsync(services));

@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -191,7 +192,7 @@ public static class RematchBenchmark
         var catalog = services.GetRequiredService<PolicyMatch.Web.Features.Catalog.CatalogRepository>();
         var impact = services.GetRequiredService<PolicyMatch.Web.Features.Authoring.ImpactPreview>();
         var resolver = services.GetRequiredService<PolicyMatch.Web.Features.Notices.RecipientResolver>();
-        var today = PolicyMatch.Web.Features.Notices.BeijingTime.Today(TimeProvider.System);
+        var today = BeijingTime.Today(TimeProvider.System);
         var ok = true;
         foreach (var measureId in new[] { busiest, "tz-talent-services" })
         {

@@ -22,7 +22,7 @@ public sealed record MeasureCardModel
     public required string Href { get; init; }
     public required string Kind { get; init; }
     public PeriodStatus? Period { get; init; }
-    public string Status { get; init; } = "published";
+    public string Status { get; init; } = MeasureStatus.Published;
     public string Summary { get; init; } = "";
 
     /// <summary>The amount or ratio as the source states it; null when it states none.</summary>

@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -59,7 +60,7 @@ public class ApiTests(Portal portal) : IClassFixture<Portal>
         var (status, body) = await PostAsync("/api/match", """{ "profile": { "district": "昌平区" } }""");
         Assert.Equal(HttpStatusCode.OK, status);
         // "Today" is Beijing's date, whatever the zone of the machine running the tests.
-        Assert.Equal(PolicyMatch.Web.Features.Notices.BeijingTime.Today(TimeProvider.System).ToString("yyyy-MM-dd"), (string?)body!["as_of"]);
+        Assert.Equal(BeijingTime.Today(TimeProvider.System).ToString("yyyy-MM-dd"), (string?)body!["as_of"]);
     }
 
     [Theory]

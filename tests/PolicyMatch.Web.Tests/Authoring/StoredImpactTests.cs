@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Text.Json.Nodes;
 using PolicyMatch.Web.Features.Authoring;
 using PolicyMatch.Web.Features.Catalog;
@@ -22,7 +23,7 @@ public sealed class StoredImpactTests : IDisposable
 
     private async Task<(long Moved, long Stays, DateOnly Today)> StoredThenMovedAsync()
     {
-        var (owner, _) = await _portal.PersonAsync("stored", NoticeKinds.ClaimCall);
+        var (owner, _) = await _portal.PersonAsync("stored", NoticeKind.ClaimCall);
         var moved = await _portal.CompanyAsync(NoticeFixtures.Tongzhou, owner, "甲·搬走的通州企业");
         var stays = await _portal.CompanyAsync(NoticeFixtures.Tongzhou, owner, "乙·留下的通州企业");
         await _portal.CompanyAsync(NoticeFixtures.Haidian, null, "丙·海淀企业");
@@ -91,17 +92,17 @@ public sealed class StoredImpactTests : IDisposable
         var (moved, stays, today) = await StoredThenMovedAsync();
         var resolver = _portal.Service<RecipientResolver>();
 
-        var (users, storedAsOf) = await resolver.PreviewAsync([Measure], NoticeKinds.ClaimCall, today.AddDays(1), ["通州区"]);
+        var (users, storedAsOf) = await resolver.PreviewAsync([Measure], NoticeKind.ClaimCall, today.AddDays(1), ["通州区"]);
         Assert.Equal(today, storedAsOf);
         var recipient = Assert.Single(users);
         // The stored rows: both companies eligible; the region is read from the profile, so the moved one is not in 通州区.
         Assert.Equal([stays], recipient.CompanyIds);
-        (users, _) = await resolver.PreviewAsync([Measure], NoticeKinds.ClaimCall, today.AddDays(1));
+        (users, _) = await resolver.PreviewAsync([Measure], NoticeKind.ClaimCall, today.AddDays(1));
         Assert.Equal([moved, stays], Assert.Single(users).CompanyIds.Order());
 
         // No rematch since the measure was published (a stale store): evaluated, and said so.
         await _portal.ExecuteAsync("DELETE FROM rematch_runs");
-        (users, storedAsOf) = await resolver.PreviewAsync([Measure], NoticeKinds.ClaimCall, today.AddDays(1));
+        (users, storedAsOf) = await resolver.PreviewAsync([Measure], NoticeKind.ClaimCall, today.AddDays(1));
         Assert.Null(storedAsOf);
         Assert.Equal([stays], Assert.Single(users).CompanyIds);
     }

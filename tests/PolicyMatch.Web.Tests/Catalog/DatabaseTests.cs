@@ -121,7 +121,7 @@ public sealed class DatabaseTests : IDisposable
         await using (var tx = await db.BeginTransactionAsync())
         {
             await _catalog.UpsertMeasureAsync(db, tx, edited with { Summary = "管理员修改的摘要" }, "000", "admin@example.org", publish: true);
-            await _catalog.SetStatusAsync(db, tx, retired.Id, "retired");
+            await _catalog.SetStatusAsync(db, tx, retired.Id, MeasureStatus.Retired);
             await tx.CommitAsync();
         }
 

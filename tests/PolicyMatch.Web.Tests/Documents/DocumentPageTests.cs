@@ -82,7 +82,7 @@ public class DocumentPageTests(Portal portal) : IClassFixture<Portal>
         var version = Assert.Single(await portal.Service<DocumentRepository>().GetVersionsAsync(id, default));
         Assert.Equal((1L, DocumentRepository.PastedSource, admin.Email), (version.Version, version.SourceName, version.CreatedBy));
         var entry = Assert.Single(await portal.Service<AuditLog>().ListAsync(DocumentRepository.Entity, id));
-        Assert.Equal((admin.UserId, DocumentRepository.Actions.Created), (entry.UserId!.Value, entry.Action));
+        Assert.Equal((admin.UserId, AuditAction.DocumentCreated.Value), (entry.UserId!.Value, entry.Action));
 
         // The admin page lists the suggestions, each condition with the words it came from.
         var page = await admin.PageAsync($"/admin/documents/{id}?created=true");

@@ -72,7 +72,7 @@ public class TenantLinkTests(Portal portal) : IClassFixture<Portal>
 
         // The owner is told, in the inbox and by email (not a subscription: sent whatever they subscribed to).
         var requestId = await PendingLinkAsync(advisor.IncubatorId, companyId);
-        Assert.Equal((NoticeKinds.Account, 1L, 1L), await MessageAsync($"link:{requestId}", owner.UserId));
+        Assert.Equal((NoticeKind.Account, 1L, 1L), await MessageAsync($"link:{requestId}", owner.UserId));
         await portal.Service<DeliveryDispatcher>().DispatchAsync();
         Assert.Equal(DeliveryStatus.Sent, await EmailStatusAsync($"link:{requestId}", owner.UserId));
         // A request needing a decision is no mailing list: no unsubscribe header or link.
@@ -135,7 +135,7 @@ public class TenantLinkTests(Portal portal) : IClassFixture<Portal>
         Assert.Equal(HttpStatusCode.Redirect, decline.StatusCode);
         Assert.False(await IsTenantAsync(advisor.IncubatorId, companyId));
         Assert.Equal("declined", (await advisor.Session.PageAsync("/incubator")).QuerySelector("#link-requests tr[data-status]")!.GetAttribute("data-status"));
-        Assert.Equal(NoticeKinds.Account, (await MessageAsync($"link-decided:{requestId}", advisor.Session.UserId)).Kind);
+        Assert.Equal(NoticeKind.Account, (await MessageAsync($"link-decided:{requestId}", advisor.Session.UserId)).Kind);
     }
 
     [Fact]
@@ -293,7 +293,7 @@ public class TenantLinkTests(Portal portal) : IClassFixture<Portal>
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var requestId = await CountAsync("SELECT id FROM join_requests WHERE company_id = @C AND user_id = @U", new { C = companyId, U = applicant.UserId });
-        Assert.Equal((NoticeKinds.Account, 1L, 1L), await MessageAsync($"join:{requestId}", owner.UserId));
+        Assert.Equal((NoticeKind.Account, 1L, 1L), await MessageAsync($"join:{requestId}", owner.UserId));
         Assert.Contains("新同事", (await owner.PageAsync("/inbox")).QuerySelector("article.inbox-item")!.TextContent);
         await portal.Service<DeliveryDispatcher>().DispatchAsync();
         Assert.Equal(DeliveryStatus.Sent, await EmailStatusAsync($"join:{requestId}", owner.UserId));
@@ -302,11 +302,11 @@ public class TenantLinkTests(Portal portal) : IClassFixture<Portal>
     [Fact]
     public void An_account_email_says_why_it_came_and_offers_no_unsubscribe()
     {
-        var model = new PolicyMatch.Web.Features.Notices.Email.NoticeEmailModel(NoticeKinds.Account, "孵化器请求关联", "赵总", "正文", null, [],
+        var model = new PolicyMatch.Web.Features.Notices.Email.NoticeEmailModel(NoticeKind.Account, "孵化器请求关联", "赵总", "正文", null, [],
             "http://localhost/companies/1", "在门户中查看", "http://localhost/unsubscribe/x", "http://localhost/subscriptions");
         Assert.False(model.CanUnsubscribe);
         Assert.DoesNotContain("退订", model.Text());
         Assert.Contains("需要您处理", model.Reason);
-        Assert.True(new PolicyMatch.Web.Features.Notices.Email.NoticeEmailModel(NoticeKinds.Digest, "t", "n", "b", null, [], "l", "t", "u", "s").CanUnsubscribe);
+        Assert.True(new PolicyMatch.Web.Features.Notices.Email.NoticeEmailModel(NoticeKind.Digest, "t", "n", "b", null, [], "l", "t", "u", "s").CanUnsubscribe);
     }
 }

@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Net;
 using AngleSharp.Dom;
 using PolicyMatch.Web.Features.Account;
@@ -14,7 +15,7 @@ public class AuthoringTests(Portal portal) : IClassFixture<Portal>
 
     private static List<KeyValuePair<string, string>> ValidForm(string intent = "schedule") =>
     [
-        F("Kind", NoticeKinds.ClaimCall),
+        F("Kind", NoticeKind.ClaimCall),
         F("Title", "关于领取2025年度通州区人才服务资金的通知"),
         F("Body", "各有关企业:\n\n请于申报期内登录系统提交材料。"),
         F("Measures", TongzhouMeasure),
@@ -155,26 +156,26 @@ public sealed class RecipientPreviewTests : IDisposable
     public async Task The_preview_counts_only_subscribed_members_of_companies_eligible_on_the_send_date()
     {
         // Eligible company (通州区) with one subscribed member, one who did not subscribe, one subscribed to another kind.
-        var (subscribed, subscribedEmail) = await _portal.PersonAsync("eligible-subscribed", NoticeKinds.ClaimCall);
+        var (subscribed, subscribedEmail) = await _portal.PersonAsync("eligible-subscribed", NoticeKind.ClaimCall);
         var (silent, silentEmail) = await _portal.PersonAsync("eligible-not-subscribed");
-        var (otherKind, otherKindEmail) = await _portal.PersonAsync("eligible-other-kind", NoticeKinds.Digest);
+        var (otherKind, otherKindEmail) = await _portal.PersonAsync("eligible-other-kind", NoticeKind.Digest);
         var tongzhou = await _portal.CompanyAsync(Tongzhou, subscribed);
         await _portal.JoinAsync(tongzhou, silent);
         await _portal.JoinAsync(tongzhou, otherKind);
         // Subscribed, but their company is elsewhere (海淀区): the measure is not for them.
-        var (foreign, foreignEmail) = await _portal.PersonAsync("foreign-company", NoticeKinds.ClaimCall);
+        var (foreign, foreignEmail) = await _portal.PersonAsync("foreign-company", NoticeKind.ClaimCall);
         await _portal.CompanyAsync(Haidian, foreign);
         // Subscribed, but no company at all.
-        var (_, loneEmail) = await _portal.PersonAsync("no-company", NoticeKinds.ClaimCall);
+        var (_, loneEmail) = await _portal.PersonAsync("no-company", NoticeKind.ClaimCall);
         // A second subscribed member in a second eligible company, and also a member of the first: counted once.
-        var (twice, twiceEmail) = await _portal.PersonAsync("two-companies", NoticeKinds.ClaimCall);
+        var (twice, twiceEmail) = await _portal.PersonAsync("two-companies", NoticeKind.ClaimCall);
         await _portal.CompanyAsync(Tongzhou, twice);
         await _portal.JoinAsync(tongzhou, twice);
 
         using var admin = await _portal.SignInAsync(Roles.Admin);
         var form = new List<KeyValuePair<string, string>>
         {
-            F("Kind", NoticeKinds.ClaimCall), F("Title", "预览测试"), F("Body", "正文"), F("Measures", TongzhouMeasure),
+            F("Kind", NoticeKind.ClaimCall), F("Title", "预览测试"), F("Body", "正文"), F("Measures", TongzhouMeasure),
             F("SendAt", $"{BeijingTime.Today(TimeProvider.System).AddDays(1):yyyy-MM-dd}T09:00"), F("Intent", "preview"),
         };
         var response = await admin.PostFormAsync("/admin/notices/new", "/admin/notices/new", form);

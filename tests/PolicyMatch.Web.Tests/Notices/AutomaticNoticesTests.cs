@@ -22,11 +22,11 @@ public sealed class AutomaticNoticesTests : IDisposable
         // a: got the notice and acknowledged it → no reminder. b: got it, did not acknowledge → reminder.
         // c: subscribed to reminders only (never got the notice) → reminder. d: no reminder subscription.
         // e: subscribed, but their company (海淀区) is not eligible.
-        var (a, _) = await _portal.PersonAsync("a", NoticeKinds.ClaimCall, NoticeKinds.DeadlineReminder);
-        var (b, _) = await _portal.PersonAsync("b", NoticeKinds.ClaimCall, NoticeKinds.DeadlineReminder);
-        var (c, _) = await _portal.PersonAsync("c", NoticeKinds.DeadlineReminder);
-        var (d, _) = await _portal.PersonAsync("d", NoticeKinds.ClaimCall);
-        var (e, _) = await _portal.PersonAsync("e", NoticeKinds.ClaimCall, NoticeKinds.DeadlineReminder);
+        var (a, _) = await _portal.PersonAsync("a", NoticeKind.ClaimCall, NoticeKind.DeadlineReminder);
+        var (b, _) = await _portal.PersonAsync("b", NoticeKind.ClaimCall, NoticeKind.DeadlineReminder);
+        var (c, _) = await _portal.PersonAsync("c", NoticeKind.DeadlineReminder);
+        var (d, _) = await _portal.PersonAsync("d", NoticeKind.ClaimCall);
+        var (e, _) = await _portal.PersonAsync("e", NoticeKind.ClaimCall, NoticeKind.DeadlineReminder);
         var company = await _portal.CompanyAsync(Tongzhou, a);
         foreach (var member in new[] { b, c, d })
         {
@@ -63,13 +63,13 @@ public sealed class AutomaticNoticesTests : IDisposable
     [Fact]
     public async Task An_expiry_reminder_goes_once_per_certificate_within_six_months_of_expiry()
     {
-        var (owner, _) = await _portal.PersonAsync("expiry-owner", NoticeKinds.QualificationExpiry);
+        var (owner, _) = await _portal.PersonAsync("expiry-owner", NoticeKind.QualificationExpiry);
         var (unsubscribed, _) = await _portal.PersonAsync("expiry-quiet");
         var certificate = new JsonObject { ["number"] = "GR202311000123", ["issued_on"] = "2023-12-10", ["expires_on"] = "2026-12-09" };
         var company = await _portal.CompanyAsync(Tongzhou, owner, "到期测试科技有限公司", new JsonObject { ["hightech_certificate"] = certificate });
         await _portal.JoinAsync(company, unsubscribed);
         // Already expired: not "expiring".
-        var (other, _) = await _portal.PersonAsync("expired-owner", NoticeKinds.QualificationExpiry);
+        var (other, _) = await _portal.PersonAsync("expired-owner", NoticeKind.QualificationExpiry);
         await _portal.CompanyAsync(Tongzhou, other, extra: new JsonObject
         {
             ["hightech_certificate"] = new JsonObject { ["number"] = "GR202011000001", ["issued_on"] = "2020-12-01", ["expires_on"] = "2023-11-30" },
@@ -103,7 +103,7 @@ public sealed class AutomaticNoticesTests : IDisposable
     [Fact]
     public async Task The_digest_lists_newly_matching_measures_and_says_nothing_when_nothing_is_new()
     {
-        var (reader, _) = await _portal.PersonAsync("digest", NoticeKinds.Digest);
+        var (reader, _) = await _portal.PersonAsync("digest", NoticeKind.Digest);
         var company = await _portal.CompanyAsync(Tongzhou, reader, "周报测试科技有限公司");
         var (unsubscribed, _) = await _portal.PersonAsync("no-digest");
         var quietCompany = await _portal.CompanyAsync(Tongzhou, unsubscribed);

@@ -1,4 +1,5 @@
 using PolicyMatch.Web.Infrastructure.Data;
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Net;
 using System.Text.RegularExpressions;
 using PolicyMatch.Web.Features.Account;
@@ -16,8 +17,9 @@ public partial class DispatchTests(MaildevPortal portal) : IClassFixture<Maildev
 {
     private const string Title = "关于领取2025年度通州区人才服务资金的通知";
 
-    private async Task<(string NoticeId, long UserId, string Email)> FannedOutToOneAsync(string label, string kind = NoticeKinds.ClaimCall)
+    private async Task<(string NoticeId, long UserId, string Email)> FannedOutToOneAsync(string label, string? kind = null)
     {
+        kind ??= NoticeKind.ClaimCall;
         var (user, email) = await portal.PersonAsync(label, kind);
         await portal.CompanyAsync(Tongzhou, user);
         var sendAt = DateTimeOffset.UtcNow.AddSeconds(-1);
@@ -70,7 +72,7 @@ public partial class DispatchTests(MaildevPortal portal) : IClassFixture<Maildev
         // Tampered: another user's id under the same signature, or a changed signature.
         var parts = token.Split('.');
         var otherUser = string.Join('.', [(long.Parse(parts[0]) + 1).ToString(), .. parts[1..]]);
-        var otherKind = string.Join('.', [parts[0], NoticeKinds.Digest, .. parts[2..]]);
+        var otherKind = string.Join('.', [parts[0], NoticeKind.Digest, .. parts[2..]]);
         // Change the first character to a different one (a signature may already start with "A").
         var badSignature = string.Join('.', [.. parts[..3], (parts[3][0] == 'A' ? "B" : "A") + parts[3][1..]]);
         foreach (var bad in new[] { otherUser, otherKind, badSignature, "not-a-token" })
@@ -79,7 +81,7 @@ public partial class DispatchTests(MaildevPortal portal) : IClassFixture<Maildev
             Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.Client.PostAsync($"/api/unsubscribe/{bad}",
                 new FormUrlEncodedContent([F("List-Unsubscribe", "One-Click")]))).StatusCode);
         }
-        Assert.True(await portal.Service<NoticeInbox>().IsSubscribedAsync(user, NoticeKinds.ClaimCall));
+        Assert.True(await portal.Service<NoticeInbox>().IsSubscribedAsync(user, NoticeKind.ClaimCall));
 
         // The real link: a page with a button, then the POST (with the page's antiforgery token).
         var page = await anonymous.PageAsync($"/unsubscribe/{token}");
@@ -87,27 +89,27 @@ public partial class DispatchTests(MaildevPortal portal) : IClassFixture<Maildev
         var response = await anonymous.PostFormAsync($"/unsubscribe/{token}", $"/unsubscribe/{token}", []);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.NotNull((await anonymous.PageAsync(response.Headers.Location!.OriginalString)).QuerySelector(".unsubscribed"));
-        Assert.False(await portal.Service<NoticeInbox>().IsSubscribedAsync(user, NoticeKinds.ClaimCall));
+        Assert.False(await portal.Service<NoticeInbox>().IsSubscribedAsync(user, NoticeKind.ClaimCall));
     }
 
     [Fact]
     public async Task The_RFC_8058_one_click_post_unsubscribes_without_cookies_or_antiforgery_token()
     {
-        var (user, _) = await portal.PersonAsync("one-click", NoticeKinds.Digest);
-        var token = await portal.Service<UnsubscribeTokens>().IssueAsync(user, NoticeKinds.Digest);
+        var (user, _) = await portal.PersonAsync("one-click", NoticeKind.Digest);
+        var token = await portal.Service<UnsubscribeTokens>().IssueAsync(user, NoticeKind.Digest);
         using var client = portal.CreateClient();
 
         var response = await client.PostAsync($"/api/unsubscribe/{token}", new FormUrlEncodedContent([F("List-Unsubscribe", "One-Click")]));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.False(await portal.Service<NoticeInbox>().IsSubscribedAsync(user, NoticeKinds.Digest));
+        Assert.False(await portal.Service<NoticeInbox>().IsSubscribedAsync(user, NoticeKind.Digest));
     }
 
     [Fact]
     public async Task An_email_whose_user_unsubscribed_after_the_fan_out_is_skipped_not_sent()
     {
         var (id, user, email) = await FannedOutToOneAsync("skip");
-        await portal.Service<NoticeInbox>().UnsubscribeAsync(user, NoticeKinds.ClaimCall);
+        await portal.Service<NoticeInbox>().UnsubscribeAsync(user, NoticeKind.ClaimCall);
 
         await portal.Service<DeliveryDispatcher>().DispatchAsync();
 
@@ -147,7 +149,7 @@ public sealed class FailingSmtpTests : IDisposable
     [Fact]
     public async Task A_failing_server_means_retries_after_1_then_2_minutes_then_failed_with_the_error_and_the_retry_button_queues_it_again()
     {
-        var (user, email) = await portal.PersonAsync("failing", NoticeKinds.ClaimCall);
+        var (user, email) = await portal.PersonAsync("failing", NoticeKind.ClaimCall);
         await portal.CompanyAsync(Tongzhou, user);
         var id = await portal.ScheduleAsync("发送失败测试", DateTimeOffset.UtcNow.AddSeconds(-1));
         await portal.Service<NoticeFanOut>().FanOutAsync(id);
@@ -203,8 +205,8 @@ public sealed class FailingSmtpTests : IDisposable
     [Fact]
     public async Task Retry_all_puts_every_failed_email_back_in_the_queue_with_fresh_attempts()
     {
-        var (first, _) = await portal.PersonAsync("retry-all-1", NoticeKinds.ClaimCall);
-        var (second, _) = await portal.PersonAsync("retry-all-2", NoticeKinds.ClaimCall);
+        var (first, _) = await portal.PersonAsync("retry-all-1", NoticeKind.ClaimCall);
+        var (second, _) = await portal.PersonAsync("retry-all-2", NoticeKind.ClaimCall);
         var company = await portal.CompanyAsync(Tongzhou, first);
         await portal.JoinAsync(company, second);
         var id = await portal.ScheduleAsync("全部重试测试", DateTimeOffset.UtcNow.AddSeconds(-1));

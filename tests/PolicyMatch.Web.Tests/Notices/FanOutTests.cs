@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Net;
 using PolicyMatch.Web.Features.Notices;
 using PolicyMatch.Web.Tests.Infrastructure;
@@ -16,10 +17,10 @@ public sealed class FanOutTests : IDisposable
     {
         // Three recipients: two subscribed members of one 通州区 company, one who is also a member of a
         // second 通州区 company (told once). Not recipients: a subscriber in 海淀区, a member who did not subscribe.
-        var (a, _) = await _portal.PersonAsync("a", NoticeKinds.ClaimCall);
-        var (b, _) = await _portal.PersonAsync("b", NoticeKinds.ClaimCall);
-        var (c, _) = await _portal.PersonAsync("c", NoticeKinds.ClaimCall);
-        var (haidian, _) = await _portal.PersonAsync("haidian", NoticeKinds.ClaimCall);
+        var (a, _) = await _portal.PersonAsync("a", NoticeKind.ClaimCall);
+        var (b, _) = await _portal.PersonAsync("b", NoticeKind.ClaimCall);
+        var (c, _) = await _portal.PersonAsync("c", NoticeKind.ClaimCall);
+        var (haidian, _) = await _portal.PersonAsync("haidian", NoticeKind.ClaimCall);
         var (quiet, _) = await _portal.PersonAsync("quiet");
         var first = await _portal.CompanyAsync(Tongzhou, a);
         await _portal.JoinAsync(first, b);
@@ -63,7 +64,7 @@ public sealed class FanOutTests : IDisposable
     [Fact]
     public async Task A_user_who_subscribes_after_the_fan_out_is_added_by_a_second_run_and_nobody_else_twice()
     {
-        var (early, _) = await _portal.PersonAsync("early", NoticeKinds.ClaimCall);
+        var (early, _) = await _portal.PersonAsync("early", NoticeKind.ClaimCall);
         var (late, _) = await _portal.PersonAsync("late");
         var company = await _portal.CompanyAsync(Tongzhou, early);
         await _portal.JoinAsync(company, late);
@@ -72,7 +73,7 @@ public sealed class FanOutTests : IDisposable
         var fanOut = _portal.Service<NoticeFanOut>();
         await fanOut.FanOutDueAsync(sendAt.AddSeconds(1));
 
-        await _portal.Service<NoticeInbox>().SubscribeAsync(late, NoticeKinds.ClaimCall);
+        await _portal.Service<NoticeInbox>().SubscribeAsync(late, NoticeKind.ClaimCall);
         var second = await fanOut.FanOutAsync(id);
 
         Assert.Equal((1, 1), (second!.Write.InboxAdded, second.Write.EmailAdded));
@@ -85,9 +86,9 @@ public sealed class FanOutTests : IDisposable
     [Fact]
     public async Task With_no_SMTP_server_configured_the_email_is_written_as_an_eml_file_to_the_pickup_folder()
     {
-        var (user, _) = await _portal.PersonAsync("pickup", NoticeKinds.CertificationCall);
+        var (user, _) = await _portal.PersonAsync("pickup", NoticeKind.CertificationCall);
         await _portal.CompanyAsync(Tongzhou, user);
-        var id = await _portal.ScheduleAsync("关于启动高新技术企业认定的通知", DateTimeOffset.UtcNow.AddSeconds(-1), NoticeKinds.CertificationCall);
+        var id = await _portal.ScheduleAsync("关于启动高新技术企业认定的通知", DateTimeOffset.UtcNow.AddSeconds(-1), NoticeKind.CertificationCall);
         await _portal.Service<NoticeFanOut>().FanOutAsync(id);
 
         var report = await _portal.Service<DeliveryDispatcher>().DispatchAsync();

@@ -11,7 +11,7 @@ public class InboxTests(Portal portal) : IClassFixture<Portal>
 {
     private async Task<(string NoticeId, Session Session)> RecipientSignedInAsync(string label)
     {
-        var (user, email) = await portal.PersonAsync(label, NoticeKinds.ClaimCall);
+        var (user, email) = await portal.PersonAsync(label, NoticeKind.ClaimCall);
         await portal.CompanyAsync(Tongzhou, user);
         var id = await portal.ScheduleAsync($"站内信测试 {label}", DateTimeOffset.UtcNow.AddSeconds(-1));
         await portal.Service<NoticeFanOut>().FanOutAsync(id);
@@ -86,18 +86,18 @@ public class InboxTests(Portal portal) : IClassFixture<Portal>
         using var s = await portal.SignInAsync(Roles.Company);
         var page = await s.PageAsync("/subscriptions");
 
-        Assert.Equal(NoticeKinds.All.Count, page.QuerySelectorAll("input[name=kinds]").Length);
+        Assert.Equal(NoticeKind.Subscribable.Count, page.QuerySelectorAll("input[name=kinds]").Length);
         Assert.Empty(page.QuerySelectorAll("input[name=kinds][checked]"));
         Assert.Contains(s.Email, page.QuerySelector("main")!.TextContent);
         Assert.Contains("邮件", page.QuerySelector(".subscription[data-kind='claim_call']")!.TextContent);
 
-        var response = await s.PostFormAsync("/subscriptions", "/subscriptions", [F("kinds", NoticeKinds.ClaimCall), F("kinds", NoticeKinds.Digest), F("kinds", "bogus")]);
+        var response = await s.PostFormAsync("/subscriptions", "/subscriptions", [F("kinds", NoticeKind.ClaimCall), F("kinds", NoticeKind.Digest), F("kinds", "bogus")]);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         page = await s.PageAsync("/subscriptions");
-        Assert.Equal(new[] { NoticeKinds.ClaimCall, NoticeKinds.Digest },
+        Assert.Equal(new[] { NoticeKind.ClaimCall.Value, NoticeKind.Digest.Value },
             page.QuerySelectorAll("input[name=kinds][checked]").Select(i => i.GetAttribute("value")!).Order().ToArray());
 
-        await s.PostFormAsync("/subscriptions", "/subscriptions", [F("kinds", NoticeKinds.Digest)]);
-        Assert.Equal(new[] { NoticeKinds.Digest }, (await portal.Service<NoticeInbox>().SubscriptionsAsync(s.UserId)).ToArray());
+        await s.PostFormAsync("/subscriptions", "/subscriptions", [F("kinds", NoticeKind.Digest)]);
+        Assert.Equal(new[] { NoticeKind.Digest.Value }, (await portal.Service<NoticeInbox>().SubscriptionsAsync(s.UserId)).ToArray());
     }
 }

@@ -91,9 +91,10 @@ public static class NoticeFixtures
     }
 
     /// <summary>Schedules a notice straight through the store (the form is tested on its own).</summary>
-    public static async Task<string> ScheduleAsync(this Portal portal, string title, DateTimeOffset sendAt, string kind = NoticeKinds.ClaimCall,
+    public static async Task<string> ScheduleAsync(this Portal portal, string title, DateTimeOffset sendAt, string? kind = null,
         DateOnly? opens = null, DateOnly? closes = null, params string[] measures)
     {
+        kind ??= NoticeKind.ClaimCall;
         var (admin, _) = await portal.CreateUserAsync(Roles.Admin, "通知管理员");
         return await portal.Service<NoticeSchedules>().CreateAsync(
             new NewNotice(kind, title, "请符合条件的企业在申报期内登录系统提交材料。\n\n联系电话:010-00000000。",

@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Text.Json.Nodes;
 using PolicyMatch.Web.Features.Notices;
 using PolicyMatch.Web.Tests.Infrastructure;
@@ -17,13 +18,13 @@ public sealed class NoticeRegionTests : IDisposable
     {
         var (admin, _) = await _portal.CreateUserAsync(PolicyMatch.Web.Features.Account.Roles.Admin, "通知管理员");
         return await _portal.Service<NoticeSchedules>().CreateAsync(
-            new NewNotice(NoticeKinds.ClaimCall, title, "正文。", [TongzhouMeasure], null, null, sendAt, regions), admin);
+            new NewNotice(NoticeKind.ClaimCall, title, "正文。", [TongzhouMeasure], null, null, sendAt, regions), admin);
     }
 
     [Fact]
     public async Task A_notice_for_changping_linked_to_a_tongzhou_measure_reaches_no_tongzhou_company()
     {
-        var (tongzhouUser, _) = await _portal.PersonAsync("tz", NoticeKinds.ClaimCall);
+        var (tongzhouUser, _) = await _portal.PersonAsync("tz", NoticeKind.ClaimCall);
         await _portal.CompanyAsync(Tongzhou, tongzhouUser); // eligible for the measure (district == 通州区)
         var sendAt = DateTimeOffset.UtcNow.AddMinutes(5);
 
@@ -68,7 +69,7 @@ public sealed class NoticeRegionTests : IDisposable
     {
         var authoring = _portal.Service<NoticeAuthoring>();
         var sendAt = BeijingTime.Today(TimeProvider.System).AddDays(2).ToString("yyyy-MM-dd") + "T09:00";
-        var form = new NoticeForm { Kind = NoticeKinds.ClaimCall, Title = "标题", Body = "正文", Measures = [TongzhouMeasure], SendAt = sendAt };
+        var form = new NoticeForm { Kind = NoticeKind.ClaimCall, Title = "标题", Body = "正文", Measures = [TongzhouMeasure], SendAt = sendAt };
 
         var (notice, errors) = await authoring.CheckAsync(form);
         Assert.Empty(errors);
@@ -82,7 +83,7 @@ public sealed class NoticeRegionTests : IDisposable
     [Fact]
     public async Task The_seeded_changping_notices_reach_eligible_changping_companies_and_no_tongzhou_company()
     {
-        string[] kinds = [NoticeKinds.ClaimCall, NoticeKinds.CertificationCall, NoticeKinds.General];
+        string[] kinds = [NoticeKind.ClaimCall, NoticeKind.CertificationCall, NoticeKind.General];
         var certificate = new JsonObject { ["number"] = "GR202411000123", ["issued_on"] = "2024-12-02" };
         // A 高新 and 专精特新 company in 通州区: every qualification the notices' measures ask, in the wrong district.
         var (tongzhouUser, _) = await _portal.PersonAsync("tz-seeded", kinds);
@@ -114,7 +115,7 @@ public sealed class NoticeRegionTests : IDisposable
     {
         var authoring = _portal.Service<NoticeAuthoring>();
         var sendAt = BeijingTime.Today(TimeProvider.System).AddDays(2).ToString("yyyy-MM-dd") + "T09:00";
-        var form = new NoticeForm { Kind = NoticeKinds.ClaimCall, Title = "标题", Body = "正文", Measures = [TongzhouMeasure], SendAt = sendAt, Document = "000" };
+        var form = new NoticeForm { Kind = NoticeKind.ClaimCall, Title = "标题", Body = "正文", Measures = [TongzhouMeasure], SendAt = sendAt, Document = "000" };
 
         var (notice, errors) = await authoring.CheckAsync(form);
         Assert.Empty(errors);
@@ -143,11 +144,11 @@ public sealed class NoticeRegionTests : IDisposable
     [Fact]
     public async Task The_email_and_the_inbox_item_name_the_users_companies_the_notice_concerns_and_link_to_it()
     {
-        var (user, _) = await _portal.PersonAsync("two-companies", NoticeKinds.ClaimCall);
+        var (user, _) = await _portal.PersonAsync("two-companies", NoticeKind.ClaimCall);
         await _portal.CompanyAsync(Tongzhou, user, "通州甲科技有限公司");
         await _portal.CompanyAsync(Tongzhou, user, "通州乙科技有限公司");
         await _portal.CompanyAsync(Haidian, user, "海淀丙科技有限公司"); // not eligible: not named
-        var (other, _) = await _portal.PersonAsync("other", NoticeKinds.ClaimCall);
+        var (other, _) = await _portal.PersonAsync("other", NoticeKind.ClaimCall);
         await _portal.CompanyAsync(Tongzhou, other, "通州丁科技有限公司"); // someone else's company: not named to this user
         var id = await ScheduleInAsync("通州区的通知", DateTimeOffset.UtcNow.AddMinutes(1), ["通州区"]);
         await _portal.Service<NoticeFanOut>().FanOutAsync(id);

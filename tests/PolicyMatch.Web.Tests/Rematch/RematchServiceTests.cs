@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Net;
 using System.Text.Json.Nodes;
 using PolicyMatch.Web.Features.Account;
@@ -144,7 +145,7 @@ public sealed class RematchServiceTests(Portal portal) : IClassFixture<Portal>
         await using (var db = await portal.Service<Web.Infrastructure.Data.IDbConnectionFactory>().OpenAsync())
         await using (var tx = await db.BeginTransactionAsync())
         {
-            await catalog.SetStatusAsync(db, tx, measure, "retired");
+            await catalog.SetStatusAsync(db, tx, measure, PolicyMatch.Web.Features.Catalog.MeasureStatus.Retired);
             await tx.CommitAsync();
         }
         try
@@ -159,7 +160,7 @@ public sealed class RematchServiceTests(Portal portal) : IClassFixture<Portal>
         {
             await using var db = await portal.Service<Web.Infrastructure.Data.IDbConnectionFactory>().OpenAsync();
             await using var tx = await db.BeginTransactionAsync();
-            await catalog.SetStatusAsync(db, tx, measure, "published");
+            await catalog.SetStatusAsync(db, tx, measure, PolicyMatch.Web.Features.Catalog.MeasureStatus.Published);
             await tx.CommitAsync();
             portal.Service<Web.Features.Catalog.CatalogCache>().Invalidate();
         }

@@ -12,17 +12,27 @@ namespace PolicyMatch.Web.Features.Admin;
 
 public sealed record AdminHomeView(IReadOnlyList<MeasureState> Measures, IReadOnlyList<AuditEntry> Recent)
 {
-    public List<MeasureState> Drafts => [.. Measures.Where(m => m.Status == "draft")];
+    public List<MeasureState> Drafts => [.. Measures.Where(m => m.Status == MeasureStatus.Draft)];
 
     /// <summary>Published or retired measures with a newer draft waiting.</summary>
-    public List<MeasureState> PendingDrafts => [.. Measures.Where(m => m.Status != "draft" && m.HasDraft)];
+    public List<MeasureState> PendingDrafts => [.. Measures.Where(m => m.Status != MeasureStatus.Draft && m.HasDraft)];
 
-    public List<MeasureState> Published => [.. Measures.Where(m => m.Status == "published")];
+    public List<MeasureState> Published => [.. Measures.Where(m => m.Status == MeasureStatus.Published)];
 
-    public List<MeasureState> Retired => [.. Measures.Where(m => m.Status == "retired")];
+    public List<MeasureState> Retired => [.. Measures.Where(m => m.Status == MeasureStatus.Retired)];
 }
 
-public sealed record AuditView(IReadOnlyList<AuditEntry> Entries, IReadOnlyList<string> Entities, string? Entity, string? EntityId, long? NextBefore);
+public sealed record AuditView(
+    IReadOnlyList<AuditEntry> Entries, IReadOnlyList<string> Entities, AuditFilterForm Form, IReadOnlyDictionary<string, string> Errors, long? NextBefore)
+{
+    /// <summary>The next page: the same filters as typed, entries older than <paramref name="before"/>.</summary>
+    public string PageUrl(long before) => Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/admin/audit",
+        new Dictionary<string, string?>
+        {
+            ["entity"] = Form.Entity, ["id"] = Form.Id, ["who"] = Form.Who, ["action"] = Form.Action,
+            ["from"] = Form.From, ["to"] = Form.To, ["before"] = before.ToString(CultureInfo.InvariantCulture),
+        }.Where(kv => !string.IsNullOrWhiteSpace(kv.Value)));
+}
 
 /// <summary>The administrators' landing page (the catalog by status, recent changes) and the audit log.</summary>
 [Authorize(Roles = Roles.Admin)]
@@ -33,35 +43,35 @@ public sealed class AdminController(CatalogRepository catalog, AuditLog audit) :
         View(new AdminHomeView(await catalog.GetMeasureStatesAsync(ct), await audit.ListAsync(limit: 10, ct: ct)));
 
     [HttpGet("/admin/audit")]
-    public async Task<IActionResult> Audit(string? entity, string? id, long? before, CancellationToken ct)
+    public async Task<IActionResult> Audit([FromQuery] AuditFilterForm form, long? before, CancellationToken ct)
     {
-        entity = string.IsNullOrWhiteSpace(entity) ? null : entity.Trim();
-        id = string.IsNullOrWhiteSpace(id) ? null : id.Trim();
-        var entries = await audit.ListAsync(entity, id, before, AuditLog.PageSize + 1, ct);
+        var (filter, errors) = AuditFilter.Parse(form);
+        var entities = await audit.EntitiesAsync(ct);
+        if (filter is null)
+        {
+            // Nothing is listed under a filter that could not be read; the form keeps what was typed.
+            Response.StatusCode = StatusCodes.Status400BadRequest;
+            return View(new AuditView([], entities, form, errors, null));
+        }
+        var entries = await audit.ListAsync(filter, before, AuditLog.PageSize + 1, ct);
         var next = entries.Count > AuditLog.PageSize ? entries[AuditLog.PageSize - 1].Id : (long?)null;
-        return View(new AuditView(entries.Take(AuditLog.PageSize).ToList(), await audit.EntitiesAsync(ct), entity, id, next));
+        return View(new AuditView(entries.Take(AuditLog.PageSize).ToList(), entities, form, errors, next));
     }
 }
 
 /// <summary>How the admin pages name statuses, actions and times.</summary>
 public static class AdminText
 {
-    public static string Status(string status) => status switch
+    /// <summary>What kind of thing an entry is about, as a person reads it (audit_log.entity).</summary>
+    public static string Entity(string entity) => entity switch
     {
-        "draft" => T("草稿", "Draft"),
-        "published" => T("已发布", "Published"),
-        "retired" => T("已停止", "Retired"),
-        _ => status,
-    };
-
-    public static string Action(string action) => action switch
-    {
-        AuthoringService.Actions.Created => T("新建措施(草稿)", "Created a measure (draft)"),
-        AuthoringService.Actions.DraftSaved => T("保存草稿", "Saved a draft"),
-        AuthoringService.Actions.Published => T("发布", "Published"),
-        AuthoringService.Actions.Retired => T("停止措施", "Retired"),
-        AuthoringService.Actions.Exported => T("导出符合条件企业名单", "Exported the eligible companies"),
-        _ => action,
+        "measure" => T("措施", "Measure"),
+        "document" => T("政策文件", "Policy document"),
+        "notice" => T("通知", "Notice"),
+        "notice_delivery" => T("邮件投递", "Email delivery"),
+        "incubator" => T("孵化器", "Incubator"),
+        "company" => T("企业", "Company"),
+        _ => entity,
     };
 
     /// <summary>The entry's details in a line: "第 3 版 · 改动: title, criteria".</summary>
@@ -100,10 +110,4 @@ public static class AdminText
 
     /// <summary>A measure field's catalog name ("focus_areas") as a person reads it.</summary>
     public static string FieldName(string name) => FieldNames.TryGetValue(name, out var n) ? T(n.Zh, n.En) : name;
-
-    /// <summary>A stored UTC timestamp in the portal's local time, to the minute.</summary>
-    public static string Time(string stamp) =>
-        DateTimeOffset.TryParse(stamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
-            ? t.ToLocalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
-            : stamp;
 }

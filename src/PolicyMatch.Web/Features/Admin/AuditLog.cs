@@ -31,7 +31,7 @@ public sealed class AuditLog(IDbConnectionFactory connections, TimeProvider cloc
 {
     public const int PageSize = 100;
 
-    public async Task WriteAsync(DbConnection connection, DbTransaction tx, long? userId, string action, string entity, string entityId, JsonObject details) =>
+    public async Task WriteAsync(DbConnection connection, DbTransaction tx, long? userId, AuditAction action, string entity, string entityId, JsonObject details) =>
         await connection.ExecuteAsync("""
             INSERT INTO audit_log (at, user_id, action, entity, entity_id, details_json)
             VALUES (@At, @UserId, @Action, @Entity, @EntityId, @Details)
@@ -40,7 +40,7 @@ public sealed class AuditLog(IDbConnectionFactory connections, TimeProvider cloc
             tx);
 
     /// <summary>Writes one entry in its own transaction, for actions that change nothing else (an export).</summary>
-    public async Task WriteAsync(long? userId, string action, string entity, string entityId, JsonObject details, CancellationToken ct = default)
+    public async Task WriteAsync(long? userId, AuditAction action, string entity, string entityId, JsonObject details, CancellationToken ct = default)
     {
         await using var connection = await connections.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -49,19 +49,30 @@ public sealed class AuditLog(IDbConnectionFactory connections, TimeProvider cloc
     }
 
     /// <summary>Newest first, optionally of one entity kind (and one entity), before an entry id (paging).</summary>
-    public async Task<IReadOnlyList<AuditEntry>> ListAsync(string? entity = null, string? entityId = null, long? before = null, int limit = PageSize, CancellationToken ct = default)
+    public Task<IReadOnlyList<AuditEntry>> ListAsync(string? entity = null, string? entityId = null, long? before = null, int limit = PageSize, CancellationToken ct = default) =>
+        ListAsync(new AuditFilter { Entity = entity, EntityId = entityId }, before, limit, ct);
+
+    /// <summary>Newest first, the entries the filter keeps, before an entry id (paging). Every value is a parameter.</summary>
+    public async Task<IReadOnlyList<AuditEntry>> ListAsync(AuditFilter filter, long? before, int limit = PageSize, CancellationToken ct = default)
     {
         await using var connection = await connections.OpenAsync(ct);
-        return (await connection.QueryAsync<AuditEntry>("""
+        return (await connection.QueryAsync<AuditEntry>(new CommandDefinition("""
             SELECT a.id, a.at, a.user_id, u.display_name AS user_name, u.email AS user_email,
                    a.action, a.entity, a.entity_id, a.details_json
             FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
             WHERE (@Entity IS NULL OR a.entity = @Entity)
               AND (@EntityId IS NULL OR a.entity_id = @EntityId)
+              AND (@Action IS NULL OR a.action = @Action)
+              AND (@Who IS NULL OR LOWER(u.display_name) LIKE @Who ESCAPE '\' OR LOWER(u.email) LIKE @Who ESCAPE '\')
+              AND (@Since IS NULL OR a.at >= @Since)
+              AND (@Until IS NULL OR a.at < @Until)
               AND (@Before IS NULL OR a.id < @Before)
             ORDER BY a.id DESC
             LIMIT @Limit
-            """, new { Entity = entity, EntityId = entityId, Before = before, Limit = limit })).ToList();
+            """, new // the action as its text: a null of a handled type would reach PostgreSQL without a type
+            {
+                filter.Entity, filter.EntityId, Action = filter.Action?.Value, Who = filter.WhoPattern, filter.Since, filter.Until, Before = before, Limit = limit,
+            }, cancellationToken: ct))).ToList();
     }
 
     /// <summary>The entity kinds that have entries, for the filter.</summary>

@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using PolicyMatch.Web.Infrastructure.Web;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -48,7 +49,7 @@ public sealed class ApiController(
             problems.Add(new ApiProblem($"$.{key}", "unknown field: send { \"profile\": {…}, \"as_of\": \"YYYY-MM-DD\" }"));
         }
         // The business "today" is Beijing's date, whatever the server's zone.
-        DateOnly asOf = PolicyMatch.Web.Features.Notices.BeijingTime.Today(clock);
+        DateOnly asOf = BeijingTime.Today(clock);
         if (body!["as_of"] is { } asOfNode)
         {
             if (asOfNode.GetValueKind() != JsonValueKind.String ||
@@ -83,7 +84,7 @@ public sealed class ApiController(
             problems.Add(new ApiProblem("district", $"'{district}' is not a district name or GB/T 2260 code"));
         if (!string.IsNullOrWhiteSpace(kind) && !CatalogValidator.Kinds.Contains(kind))
             problems.Add(new ApiProblem("kind", $"'{kind}' is not one of {string.Join(", ", CatalogValidator.Kinds)}"));
-        if (!string.IsNullOrWhiteSpace(status) && status is not ("published" or "retired"))
+        if (!string.IsNullOrWhiteSpace(status) && !MeasureStatus.Public.Any(s => s == status))
             problems.Add(new ApiProblem("status", "must be published or retired"));
         if (q is { Length: > 200 })
             problems.Add(new ApiProblem("q", "is longer than 200 characters"));
@@ -244,7 +245,7 @@ public sealed class ApiController(
             return ApiBody.Bad($"the catalog file has {result.Problems.Count} problem(s); nothing was imported",
                 result.Problems.Select(p => new ApiProblem(p.Path, p.Message)));
         }
-        if (result.Created + result.NewVersions > 0 || export.Measures?.Any(m => m.Status is "retired" or "draft") == true)
+        if (result.Created + result.NewVersions > 0 || export.Measures?.Any(m => m.Status == MeasureStatus.Retired || m.Status == MeasureStatus.Draft) == true)
         {
             // Any number of measures may have changed: the stored matches are refreshed in full.
             await rematch.CatalogChangedAsync(ct);

@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
@@ -23,7 +24,7 @@ public sealed class AuthoringController(
     AuthoringService authoring, CatalogRepository catalog, ImpactPreview impact, ProfileValidator profiles, AuditLog audit, TimeProvider clock)
     : Controller
 {
-    private DateOnly Today => Notices.BeijingTime.Today(clock);
+    private DateOnly Today => BeijingTime.Today(clock);
 
     private Actor Actor => new(User.Id(), User.FindFirstValue(ClaimTypes.Email) ?? $"user:{User.Id()}");
 
@@ -250,7 +251,7 @@ public sealed class AuthoringController(
         var file = ExcelCsv.Write(eligible
             .Select(c => (IReadOnlyList<string>)[c.Uscc, c.Name, c.District, row.MeasureId, row.Title, row.Version.ToString(CultureInfo.InvariantCulture), today.ToString("yyyy-MM-dd"), c.Verified ? "已认证" : "未认证"])
             .Prepend(header));
-        await audit.WriteAsync(Actor.UserId, AuthoringService.Actions.Exported, AuthoringService.Entity, id,
+        await audit.WriteAsync(Actor.UserId, AuditAction.MeasureEligibleExported, AuthoringService.Entity, id,
             new JsonObject { ["version"] = row.Version, ["companies"] = eligible.Count, ["as_of"] = today.ToString("yyyy-MM-dd") }, ct);
         return File(file, "text/csv; charset=utf-8", $"{id}-v{row.Version}-eligible-{today:yyyy-MM-dd}.csv");
     }

@@ -1,3 +1,5 @@
+using PolicyMatch.Web.Features.Catalog;
+
 namespace PolicyMatch.Web.Features.Authoring;
 
 // Typed rows of the authoring queries (CatalogRepository's authoring section, AuditLog, ImpactPreview).
@@ -7,7 +9,7 @@ public sealed record MeasureState
 {
     public string Id { get; init; } = "";
     public string PlanId { get; init; } = "";
-    public string Status { get; init; } = "";
+    public MeasureStatus Status { get; init; } = MeasureStatus.Draft;
     public long CurrentVersion { get; init; }
     public long? PublishedVersion { get; init; }
     public string CreatedAt { get; init; } = "";
@@ -22,7 +24,7 @@ public sealed record MeasureState
     public bool HasDraft => PublishedVersion != CurrentVersion;
 
     /// <summary>Publishing would change something: a pending draft, or a retired measure to bring back.</summary>
-    public bool CanPublish => HasDraft || Status != "published";
+    public bool CanPublish => HasDraft || Status != MeasureStatus.Published;
 }
 
 public sealed record MeasureVersionInfo

@@ -33,15 +33,6 @@ public sealed class AuthoringService(
 {
     public const string Entity = "measure";
 
-    public static class Actions
-    {
-        public const string Created = "measure.created";
-        public const string DraftSaved = "measure.draft_saved";
-        public const string Published = "measure.published";
-        public const string Retired = "measure.retired";
-        public const string Exported = "measure.eligible_exported";
-    }
-
     /// <summary>A plan's clauses as the validator reads them; null for an unknown plan.</summary>
     public async Task<IReadOnlyList<Clause>?> ClausesOfAsync(string? planId, CancellationToken ct)
     {
@@ -110,7 +101,7 @@ public sealed class AuthoringService(
             var diff = MeasureDiff.Compare(before.ToDocument(), document);
             details["changed"] = new JsonArray(diff.ChangedNames.Select(n => (JsonNode?)n).ToArray());
         }
-        await audit.WriteAsync(connection, tx, actor.UserId, isNew ? Actions.Created : Actions.DraftSaved, Entity, document.Id, details);
+        await audit.WriteAsync(connection, tx, actor.UserId, isNew ? AuditAction.MeasureCreated : AuditAction.MeasureDraftSaved, Entity, document.Id, details);
         await tx.CommitAsync(ct);
         return new SaveResult(errors, outcome, saved.CurrentVersion, incomplete);
     }
@@ -151,12 +142,12 @@ public sealed class AuthoringService(
             }
             await search.RebuildAsync(connection, tx);
             await CatalogRepository.MarkChangedAsync(connection, tx);
-            await audit.WriteAsync(connection, tx, actor.UserId, Actions.Published, Entity, id, new JsonObject
+            await audit.WriteAsync(connection, tx, actor.UserId, AuditAction.MeasurePublished, Entity, id, new JsonObject
             {
                 ["version"] = version,
                 ["title"] = row.Title,
                 ["previous_version"] = state.PublishedVersion,
-                ["previous_status"] = state.Status,
+                ["previous_status"] = state.Status.Value,
             });
             await tx.CommitAsync(ct);
         }
@@ -176,14 +167,14 @@ public sealed class AuthoringService(
             {
                 return RetireOutcome.NotFound;
             }
-            if (state.Status != "published")
+            if (state.Status != MeasureStatus.Published)
             {
                 return RetireOutcome.NotPublished;
             }
-            await catalog.SetStatusAsync(connection, tx, id, "retired");
+            await catalog.SetStatusAsync(connection, tx, id, MeasureStatus.Retired);
             await search.RebuildAsync(connection, tx);
             await CatalogRepository.MarkChangedAsync(connection, tx);
-            await audit.WriteAsync(connection, tx, actor.UserId, Actions.Retired, Entity, id, new JsonObject
+            await audit.WriteAsync(connection, tx, actor.UserId, AuditAction.MeasureRetired, Entity, id, new JsonObject
             {
                 ["version"] = state.PublishedVersion,
                 ["title"] = state.Title,

@@ -55,7 +55,7 @@ public sealed class CatalogImporter(IDbConnectionFactory connections, CatalogRep
             measures.Select((m, i) => (m, m.Plan, $"$.measures[{i}]")), key => clauses.GetValueOrDefault(key));
         for (var i = 0; i < measures.Count; i++)
         {
-            if (measures[i].Status is { } status && status is not ("draft" or "published" or "retired"))
+            if (measures[i].Status is { } status && !MeasureStatus.IsKnown(status))
             {
                 problems.Add(new CatalogProblem($"$.measures[{i}].status", $"'{status}' is not draft, published or retired"));
             }
@@ -88,16 +88,16 @@ public sealed class CatalogImporter(IDbConnectionFactory connections, CatalogRep
             }
             foreach (var (measure, planId) in measures)
             {
-                var publish = measure.Status is null or "published";
+                var publish = measure.Status is null || measure.Status == MeasureStatus.Published;
                 switch (await catalog.UpsertMeasureAsync(connection, tx, measure, planId, author, publish))
                 {
                     case UpsertOutcome.Created: created++; break;
                     case UpsertOutcome.NewVersion: versions++; break;
                     default: unchanged++; break;
                 }
-                if (measure.Status is "retired" or "draft")
+                if (measure.Status == MeasureStatus.Retired || measure.Status == MeasureStatus.Draft)
                 {
-                    await catalog.SetStatusAsync(connection, tx, measure.Id, measure.Status);
+                    await catalog.SetStatusAsync(connection, tx, measure.Id, MeasureStatus.Parse(measure.Status));
                 }
             }
             foreach (var notice in notices)

@@ -101,12 +101,12 @@ public sealed class CatalogRepository(IDbConnectionFactory connections, TimeProv
             """, new { measure.Id, Seed = SeedAuthor }, tx);
         // Once an administrator has edited, retired or unpublished a seeded measure, the portal owns
         // it: a restart must not put the seed text back or publish it again.
-        if (author == SeedAuthor && current is not null && (current.EditedInPortal || current.Status != "published"))
+        if (author == SeedAuthor && current is not null && (current.EditedInPortal || current.Status != MeasureStatus.Published))
         {
             return UpsertOutcome.Unchanged;
         }
         var now = Now();
-        if (current is not null && current.Hash == hash && (!publish || current.Status == "published"))
+        if (current is not null && current.Hash == hash && (!publish || current.Status == MeasureStatus.Published))
         {
             return UpsertOutcome.Unchanged;
         }
@@ -115,8 +115,8 @@ public sealed class CatalogRepository(IDbConnectionFactory connections, TimeProv
         {
             await connection.ExecuteAsync("""
                 INSERT INTO measures (id, plan_id, status, current_version, published_version, created_at, updated_at)
-                VALUES (@Id, @PlanId, 'draft', @Version, NULL, @Now, @Now)
-                """, new { measure.Id, PlanId = planId, Version = version, Now = now }, tx);
+                VALUES (@Id, @PlanId, @Draft, @Version, NULL, @Now, @Now)
+                """, new { measure.Id, PlanId = planId, Version = version, Now = now, MeasureStatus.Draft }, tx);
         }
         if (current is null || current.Hash != hash)
         {
@@ -145,10 +145,10 @@ public sealed class CatalogRepository(IDbConnectionFactory connections, TimeProv
         }
         await connection.ExecuteAsync("""
             UPDATE measures SET current_version = @Version, plan_id = @PlanId, updated_at = @Now,
-                status = CASE WHEN @Publish THEN 'published' ELSE status END,
+                status = CASE WHEN @Publish THEN @Published ELSE status END,
                 published_version = CASE WHEN @Publish THEN @Version ELSE published_version END
             WHERE id = @Id
-            """, new { measure.Id, Version = version, PlanId = planId, Now = now, Publish = publish }, tx);
+            """, new { measure.Id, Version = version, PlanId = planId, Now = now, Publish = publish, MeasureStatus.Published }, tx);
         if (publish)
         {
             await MarkVersionPublishedAsync(connection, tx, measure.Id, version, now);
@@ -179,9 +179,9 @@ public sealed class CatalogRepository(IDbConnectionFactory connections, TimeProv
             FROM measures m
             JOIN measure_versions v ON v.measure_id = m.id AND v.version = m.published_version
             JOIN plans p ON p.id = m.plan_id
-            WHERE m.status = 'published'
+            WHERE m.status = @Published
             ORDER BY m.plan_id, v.clause_ref, m.id
-            """)).ToList();
+            """, new { MeasureStatus.Published })).ToList();
     }
 
     /// <summary>A measure at a given version, or at its published (else newest) version.</summary>
@@ -198,8 +198,8 @@ public sealed class CatalogRepository(IDbConnectionFactory connections, TimeProv
             JOIN measure_versions v ON v.measure_id = m.id
                 AND v.version = COALESCE(@Version, m.published_version)
             JOIN plans p ON p.id = m.plan_id
-            WHERE m.id = @Id AND m.status <> 'draft' AND v.published_at IS NOT NULL
-            """, new { Id = id, Version = version });
+            WHERE m.id = @Id AND m.status <> @Draft AND v.published_at IS NOT NULL
+            """, new { Id = id, Version = version, MeasureStatus.Draft });
     }
 
     public async Task<MeasureVersionRow?> GetMeasureAsync(string id, int? version = null, CancellationToken ct = default)
@@ -224,12 +224,12 @@ public sealed class CatalogRepository(IDbConnectionFactory connections, TimeProv
             FROM measures m
             JOIN measure_versions v ON v.measure_id = m.id AND v.version = COALESCE(m.published_version, m.current_version)
             JOIN plans p ON p.id = m.plan_id
-            WHERE m.status <> 'draft' AND (@PlanId IS NULL OR m.plan_id = @PlanId)
+            WHERE m.status <> @Draft AND (@PlanId IS NULL OR m.plan_id = @PlanId)
             ORDER BY m.plan_id, m.id
-            """, new { PlanId = planId })).ToList();
+            """, new { PlanId = planId, MeasureStatus.Draft })).ToList();
     }
 
-    public async Task SetStatusAsync(DbConnection connection, DbTransaction tx, string id, string status) =>
+    public async Task SetStatusAsync(DbConnection connection, DbTransaction tx, string id, MeasureStatus status) =>
         await connection.ExecuteAsync(
             "UPDATE measures SET status = @Status, updated_at = @Now WHERE id = @Id", new { Id = id, Status = status, Now = Now() }, tx);
 
@@ -372,9 +372,9 @@ public sealed class CatalogRepository(IDbConnectionFactory connections, TimeProv
     {
         var now = Now();
         if (await connection.ExecuteAsync("""
-            UPDATE measures SET status = 'published', published_version = @Version, updated_at = @Now
+            UPDATE measures SET status = @Published, published_version = @Version, updated_at = @Now
             WHERE id = @Id AND current_version = @Version
-            """, new { Id = id, Version = version, Now = now }, tx) != 1)
+            """, new { Id = id, Version = version, Now = now, MeasureStatus.Published }, tx) != 1)
         {
             return false;
         }

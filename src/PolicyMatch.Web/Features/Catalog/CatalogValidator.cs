@@ -21,8 +21,6 @@ public static partial class CatalogValidator
         "funding", "award", "certification", "loan_subsidy", "talent", "space", "service", "procurement",
     };
 
-    public static readonly IReadOnlySet<string> NoticeKinds = new HashSet<string> { "claim_call", "certification_call", "general" };
-
     /// <param name="measures">each measure with its plan (id or document name) and its path in the input</param>
     /// <param name="clausesOf">a plan's clauses by id or document name, or null for an unknown plan</param>
     public static List<CatalogProblem> ValidateMeasures(
@@ -162,7 +160,7 @@ public static partial class CatalogValidator
             var at = $"{path}[{i}]";
             if (string.IsNullOrWhiteSpace(n.Id) || !Slug().IsMatch(n.Id)) problems.Add(new CatalogProblem($"{at}.id", $"'{n.Id}' is not a valid id"));
             else if (!ids.Add(n.Id)) problems.Add(new CatalogProblem($"{at}.id", $"'{n.Id}' is used twice"));
-            if (!NoticeKinds.Contains(n.Kind ?? "")) problems.Add(new CatalogProblem($"{at}.kind", $"'{n.Kind}' is not one of {string.Join(", ", NoticeKinds)}"));
+            if (!Notices.NoticeKind.IsAuthored(n.Kind)) problems.Add(new CatalogProblem($"{at}.kind", $"'{n.Kind}' is not one of {string.Join(", ", Notices.NoticeKind.Authored)}"));
             if (string.IsNullOrWhiteSpace(n.Title)) problems.Add(new CatalogProblem($"{at}.title", "is required"));
             if (string.IsNullOrWhiteSpace(n.Body)) problems.Add(new CatalogProblem($"{at}.body", "is required"));
             if (n.Window is { Opens: { } opens, Closes: { } closes } && opens > closes) problems.Add(new CatalogProblem($"{at}.window", "'opens' is after 'closes'"));

@@ -4,6 +4,7 @@ using PolicyMatch.Web.Features.Account;
 using PolicyMatch.Web.Features.Matching;
 using PolicyMatch.Web.Features.Profiles;
 using PolicyMatch.Web.Features.Rematch;
+using PolicyMatch.Web.Infrastructure.Time;
 using static PolicyMatch.Web.Infrastructure.Web.L;
 
 namespace PolicyMatch.Web.Features.Companies;
@@ -92,7 +93,7 @@ public sealed class CompaniesController(
         {
             return NotFound();
         }
-        var today = Notices.BeijingTime.Today(clock);
+        var today = BeijingTime.Today(clock);
         var date = ProfileValidator.ParseAsOf(asOf, today, out _) ?? today;
         var profile = company.Profile();
         var form = ProfileForm.FromProfile(profile);
@@ -103,7 +104,7 @@ public sealed class CompaniesController(
         var matches = await noticeLinks.AddToAsync(new MatchesView(form, QueryString.Create(form.ToQuery()).ToString(), report)
         {
             CompanyId = id,
-            SavedAt = Notices.BeijingTime.Format(company.UpdatedAt),
+            SavedAt = BeijingTime.Show(company.UpdatedAt),
         }, profile, ct);
         return View(new CompanyView(company, level, matches, requests) { LinkRequests = linkRequests });
     }

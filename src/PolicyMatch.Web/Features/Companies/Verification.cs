@@ -231,7 +231,7 @@ public sealed class VerificationRepository(IDbConnectionFactory connections, Adm
                     : (request.Kind == VerificationKinds.Dispute ? $"对“{subject}”的认领未获通过" : $"“{subject}”的核验未获通过"),
             approve ? $"管理员审核了您提交的证明材料并予以通过。{reason}" : $"管理员审核了您提交的证明材料,未予通过。您可以重新提交更清晰或更完整的材料。{reason}",
             link, [request.UserId], now);
-        await audit.WriteAsync(db, tx, adminId, approve ? "verification.approved" : "verification.rejected",
+        await audit.WriteAsync(db, tx, adminId, approve ? Admin.AuditAction.VerificationApproved : Admin.AuditAction.VerificationRejected,
             request.CompanyId is not null ? "company" : "incubator",
             (request.CompanyId ?? request.IncubatorId ?? 0).ToString(CultureInfo.InvariantCulture),
             new JsonObject { ["request_id"] = id, ["kind"] = request.Kind, ["claimant"] = request.UserId, ["note"] = note });

@@ -46,12 +46,6 @@ public sealed class DocumentRepository(IDbConnectionFactory connections, Catalog
     public const string Entity = "document";
     public const string PastedSource = "(粘贴)";
 
-    public static class Actions
-    {
-        public const string Created = "document.created";
-        public const string TextReplaced = "document.text_replaced";
-    }
-
     /// <summary>Stores a new document; its id is the next free plan number ('005', '006', …), like the seeded plans.</summary>
     public async Task<string> CreateAsync(DocumentMetadata meta, string body, string sourceName, long userId, string author, CancellationToken ct)
     {
@@ -69,7 +63,7 @@ public sealed class DocumentRepository(IDbConnectionFactory connections, Catalog
         await connection.ExecuteAsync("UPDATE plans SET origin = 'portal', current_version = 1 WHERE id = @Id", new { Id = id }, tx);
         await InsertVersionAsync(connection, tx, id, 1, body, hash, sourceName, author);
         await search.RebuildAsync(connection, tx);
-        await audit.WriteAsync(connection, tx, userId, Actions.Created, Entity, id,
+        await audit.WriteAsync(connection, tx, userId, AuditAction.DocumentCreated, Entity, id,
             new JsonObject { ["title"] = meta.Title, ["source"] = sourceName, ["clauses"] = clauses.Count, ["characters"] = body.Length });
         await tx.CommitAsync(ct);
         return id;
@@ -122,7 +116,7 @@ public sealed class DocumentRepository(IDbConnectionFactory connections, Catalog
         await connection.ExecuteAsync("UPDATE plans SET current_version = @Version WHERE id = @Id", new { Id = planId, Version = version }, tx);
         await InsertVersionAsync(connection, tx, planId, version, body, hash, sourceName, author);
         await search.RebuildAsync(connection, tx);
-        await audit.WriteAsync(connection, tx, userId, Actions.TextReplaced, Entity, planId,
+        await audit.WriteAsync(connection, tx, userId, AuditAction.DocumentTextReplaced, Entity, planId,
             new JsonObject { ["version"] = version, ["source"] = sourceName, ["lost_quotes"] = lostQuotes });
         await tx.CommitAsync(ct);
         return version;

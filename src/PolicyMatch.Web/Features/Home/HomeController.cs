@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using PolicyMatch.Web.Features.Catalog;
 using PolicyMatch.Web.Features.Profiles;
+using PolicyMatch.Web.Infrastructure.Time;
 
 namespace PolicyMatch.Web.Features.Home;
 
@@ -15,7 +16,7 @@ public sealed class HomePage(CatalogCache catalog, CatalogRepository repository,
         var plans = await repository.GetPlansAsync(ct);
         var notices = await repository.GetNoticesAsync(ct);
         return new HomeView(check, measures.Count, plans.Count, notices.Take(5).ToList(),
-            Notices.BeijingTime.Today(clock).ToString("yyyy-MM-dd"));
+            BeijingTime.Today(clock).ToString("yyyy-MM-dd"));
     }
 }
 

@@ -194,7 +194,7 @@ public sealed class IncubatorRepository(IDbConnectionFactory connections, Compan
     /// registered elsewhere that slips through (a race) becomes a link request to its owner.
     /// </summary>
     public async Task<IReadOnlyList<TenantAdded>> AddTenantsAsync(
-        long incubatorId, IReadOnlyList<JsonObject> profiles, long advisorId, string action, CancellationToken ct = default)
+        long incubatorId, IReadOnlyList<JsonObject> profiles, long advisorId, Admin.AuditAction action, CancellationToken ct = default)
     {
         await using var db = await connections.OpenAsync(ct);
         await using var tx = await db.BeginTransactionAsync(ct);
@@ -264,13 +264,13 @@ public sealed class IncubatorRepository(IDbConnectionFactory connections, Compan
         {
             return false;
         }
-        await AuditAsync(db, tx, advisorId, "incubator.tenant_removed", incubatorId, new { company_id = companyId });
+        await AuditAsync(db, tx, advisorId, Admin.AuditAction.TenantRemoved, incubatorId, new { company_id = companyId });
         await tx.CommitAsync(ct);
         return true;
     }
 
     /// <summary>Every change to an incubator's tenants goes to the one audit log, in the same transaction.</summary>
-    private Task AuditAsync(System.Data.Common.DbConnection db, System.Data.Common.DbTransaction tx, long userId, string action, long incubatorId, object details) =>
+    private Task AuditAsync(System.Data.Common.DbConnection db, System.Data.Common.DbTransaction tx, long userId, Admin.AuditAction action, long incubatorId, object details) =>
         audit.WriteAsync(db, tx, userId, action, "incubator", incubatorId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             JsonSerializer.SerializeToNode(details)!.AsObject());
 }

@@ -4,6 +4,7 @@ using PolicyMatch.Web.Features.Account;
 using PolicyMatch.Web.Features.Companies;
 using PolicyMatch.Web.Features.Matching;
 using PolicyMatch.Web.Features.Profiles;
+using PolicyMatch.Web.Infrastructure.Time;
 using static PolicyMatch.Web.Infrastructure.Web.L;
 
 namespace PolicyMatch.Web.Features.Incubators;
@@ -56,7 +57,7 @@ public sealed class IncubatorsController(
     TenantCsv csv, TenantMatrixBuilder matrices, MatchService matching, Rematch.RematchService rematch, TimeProvider clock,
     TenantLinks links, TenantImports imports, VerificationRepository verifications) : Controller
 {
-    private DateOnly Today => Notices.BeijingTime.Today(clock);
+    private DateOnly Today => BeijingTime.Today(clock);
 
     /// <summary>The incubator of the request: the advisor's own (no id), or the one named, if the user may see it.</summary>
     private async Task<Workspace?> ResolveAsync(long? id, CancellationToken ct)
@@ -207,7 +208,7 @@ public sealed class IncubatorsController(
         }
         // The incubator is adding it, so it is an incubator tenant unless the form says otherwise.
         profile["incubator_tenant"] ??= true;
-        var added = (await incubators.AddTenantsAsync(workspace.Incubator.Id, [profile], User.Id(), "incubator.tenant_added", ct)).Single();
+        var added = (await incubators.AddTenantsAsync(workspace.Incubator.Id, [profile], User.Id(), Admin.AuditAction.TenantAdded, ct)).Single();
         await RefreshMatchesAsync([added], ct);
         TempData["Flash"] = added.Outcome switch
         {

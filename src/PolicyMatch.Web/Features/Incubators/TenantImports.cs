@@ -220,7 +220,7 @@ public sealed class TenantImports(IDbConnectionFactory connections, CompanyRepos
         {
             await db.ExecuteAsync("DELETE FROM tenant_import_drafts WHERE id = @Id", new { Id = draft }, tx);
         }
-        await audit.WriteAsync(db, tx, advisorId, "incubator.tenants_imported", "incubator", incubatorId.ToString(CultureInfo.InvariantCulture),
+        await audit.WriteAsync(db, tx, advisorId, Admin.AuditAction.TenantsImported, "incubator", incubatorId.ToString(CultureInfo.InvariantCulture),
             JsonSerializer.SerializeToNode(new { created, updated, unchanged = plan.Unchanged.Select(u => u.CompanyId), link_requests = requested })!.AsObject());
         await tx.CommitAsync(ct);
         return new TenantImportOutcome(created, updated, plan.Unchanged.Count, requested, alreadyRequested);

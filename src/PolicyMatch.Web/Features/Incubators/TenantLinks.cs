@@ -69,7 +69,7 @@ public sealed class TenantLinks(IDbConnectionFactory connections, Admin.AuditLog
             "同意后,该孵化器的顾问可以查看贵企业的画像和匹配结果,并可更新画像(每次修改都记录在修改记录中,注明修改人)。" +
             "拒绝则对方看不到贵企业的任何信息。请在企业页面中同意或拒绝。" + AccountMessages.UnverifiedNote(names.Unverified == 1),
             $"/companies/{companyId}#links", await AccountMessages.OwnersAsync(db, tx, companyId), now);
-        await audit.WriteAsync(db, tx, advisorId, "incubator.link_requested", "incubator", incubatorId.ToString(CultureInfo.InvariantCulture),
+        await audit.WriteAsync(db, tx, advisorId, Admin.AuditAction.LinkRequested, "incubator", incubatorId.ToString(CultureInfo.InvariantCulture),
             new JsonObject { ["company_id"] = companyId, ["request_id"] = id });
         return id;
     }
@@ -142,7 +142,7 @@ public sealed class TenantLinks(IDbConnectionFactory connections, Admin.AuditLog
                 approve ? "该企业已同意关联,现已列入贵孵化器的在孵企业。" : "该企业拒绝了关联请求,您看不到该企业的信息。",
                 "/incubator", [advisor], now);
         }
-        await audit.WriteAsync(db, tx, ownerId, approve ? "company.link_approved" : "company.link_declined", "company",
+        await audit.WriteAsync(db, tx, ownerId, approve ? Admin.AuditAction.LinkApproved : Admin.AuditAction.LinkDeclined, "company",
             companyId.ToString(CultureInfo.InvariantCulture), new JsonObject { ["incubator_id"] = r.IncubatorId, ["request_id"] = requestId });
         await tx.CommitAsync(ct);
         return true;
@@ -168,7 +168,7 @@ public static class AccountMessages
         {
             return;
         }
-        await NoticeOutbox.WriteAsync(db, tx, new MessageDraft(key, NoticeKinds.Account, null, companyId, title, body, link, [], null, null), users, now);
+        await NoticeOutbox.WriteAsync(db, tx, new MessageDraft(key, NoticeKind.Account, null, companyId, title, body, link, [], null, null), users, now);
     }
 
     /// <summary>What a message about a company adds while its ownership is unverified.</summary>

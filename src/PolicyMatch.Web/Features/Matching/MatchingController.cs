@@ -6,6 +6,7 @@ using PolicyMatch.Web.Features.Companies;
 using PolicyMatch.Web.Features.Home;
 using PolicyMatch.Web.Features.Notices;
 using PolicyMatch.Web.Features.Profiles;
+using PolicyMatch.Web.Infrastructure.Time;
 using static PolicyMatch.Web.Infrastructure.Web.L;
 
 namespace PolicyMatch.Web.Features.Matching;

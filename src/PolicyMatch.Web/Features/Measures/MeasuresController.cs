@@ -4,6 +4,7 @@ using PolicyMatch.Web.Features.Account;
 using PolicyMatch.Web.Features.Catalog;
 using PolicyMatch.Web.Features.Profiles;
 using PolicyMatch.Web.Features.Search;
+using PolicyMatch.Web.Infrastructure.Time;
 
 namespace PolicyMatch.Web.Features.Measures;
 
@@ -28,7 +29,7 @@ public sealed class MeasuresController(
         var districtName = Facts.NormaliseDistrict(district);
         if (!string.IsNullOrWhiteSpace(district) && districtName is null) error = T("所选的区无效", "That district is not valid");
         if (!string.IsNullOrWhiteSpace(kind) && !CatalogValidator.Kinds.Contains(kind)) { error = T("所选的支持方式无效", "That kind of support is not valid"); kind = null; }
-        if (!string.IsNullOrWhiteSpace(status) && status is not ("published" or "retired")) { error = T("所选的状态无效", "That status is not valid"); status = null; }
+        if (!string.IsNullOrWhiteSpace(status) && !MeasureStatus.Public.Any(s => s == status)) { error = T("所选的状态无效", "That status is not valid"); status = null; }
         if (!string.IsNullOrWhiteSpace(plan) && plans.All(p => p.Id != plan)) { error = T("所选的政策文件无效", "That plan is not valid"); plan = null; }
         if (q is { Length: > 200 }) { error = T("搜索词过长(最多200字)", "The search is too long (200 characters at most)"); q = q[..200]; }
         var filters = new SearchFilters(districtName, Blank(kind), Blank(status), Blank(plan));
@@ -76,7 +77,7 @@ public sealed class MeasuresController(
         var measure = User.IsAdmin()
             ? await catalog.GetMeasureAsync(id, version, ct)
             : await catalog.GetPublicMeasureAsync(id, version, ct);
-        if (measure is null || (measure.Status == "draft" && !User.IsAdmin()))
+        if (measure is null || (measure.Status == MeasureStatus.Draft && !User.IsAdmin()))
         {
             return NotFound();
         }
@@ -91,7 +92,7 @@ public sealed class MeasuresController(
         if (!profile.IsEmpty && measure.IsMatched)
         {
             var check = validator.FromForm(profile, requireIdentity: false);
-            asOf = ProfileValidator.ParseAsOf(profile.AsOf, Notices.BeijingTime.Today(clock), out var asOfError);
+            asOf = ProfileValidator.ParseAsOf(profile.AsOf, BeijingTime.Today(clock), out var asOfError);
             errors = check.Errors;
             if (check.IsValid && asOf is { } date)
             {

@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -25,7 +26,7 @@ public sealed record NoticeEditView(NoticeForm Form, IReadOnlyList<MeasureVersio
 }
 
 public sealed record NoticeDetailView(
-    string Id, string Kind, string Title, string Body, string Status, string? SendAt, DateOnly? PublishedOn,
+    string Id, string Kind, string Title, string Body, NoticeStatus Status, string? SendAt, DateOnly? PublishedOn,
     DateOnly? WindowOpens, DateOnly? WindowCloses, string? Author, IReadOnlyList<MessageItem> Measures,
     RecipientPreview? Preview, IReadOnlyList<MessageProgress> Progress)
 {
@@ -55,7 +56,7 @@ public sealed class AdminNoticesController(
     public async Task<IActionResult> New(string? document, CancellationToken ct)
     {
         var tomorrow = BeijingTime.Today(clock).AddDays(1);
-        var form = new NoticeForm { Kind = NoticeKinds.ClaimCall, SendAt = $"{tomorrow:yyyy-MM-dd}T09:00", Document = document };
+        var form = new NoticeForm { Kind = NoticeKind.ClaimCall, SendAt = $"{tomorrow:yyyy-MM-dd}T09:00", Document = document };
         return await EditAsync(form, null, ct);
     }
 
@@ -87,7 +88,7 @@ public sealed class AdminNoticesController(
             return await EditAsync(form, preview, ct);
         }
         var id = await schedules.CreateAsync(notice, User.Id(), ct);
-        TempData["Flash"] = T($"已安排于 {BeijingTime.Format(notice.SendAt)}(北京时间)发送", $"Scheduled for {BeijingTime.Format(notice.SendAt)} Beijing time");
+        TempData["Flash"] = T($"已安排于 {BeijingTime.Show(notice.SendAt)}发送", $"Scheduled for {BeijingTime.Show(notice.SendAt)}");
         return Redirect($"/admin/notices/{id}");
     }
 
@@ -108,7 +109,7 @@ public sealed class AdminNoticesController(
         {
             return NotFound();
         }
-        if (scheduled is { Status: "cancelled" })
+        if (scheduled?.Status == NoticeStatus.Cancelled)
         {
             return await RefuseAsync(id, T("该通知已取消,不能再添加附件", "The notice is cancelled: no attachments can be added"), ct);
         }
@@ -151,7 +152,7 @@ public sealed class AdminNoticesController(
         if (await schedules.FindAsync(id, ct) is { } s)
         {
             RecipientPreview? preview = null;
-            if (s.Status == "scheduled")
+            if (s.Status == NoticeStatus.Scheduled)
             {
                 var asOf = BeijingTime.DateOf(s.SendAtInstant);
                 var (users, storedAsOf) = await recipients.PreviewAsync(measures.Select(m => m.Id).ToList(), s.Kind, asOf, await recipients.RegionsOfAsync(s.Id, ct), ct);
@@ -163,7 +164,7 @@ public sealed class AdminNoticesController(
         }
         if (await schedules.PublishedAsync(id, ct) is { } n)
         {
-            return View("AdminShow", new NoticeDetailView(n.Id, n.Kind, n.Title, n.Body, "published", null,
+            return View("AdminShow", new NoticeDetailView(n.Id, n.Kind, n.Title, n.Body, NoticeStatus.Published, null,
                 n.PublishedOn, n.WindowOpens, n.WindowCloses, null, measures, null, progress)
             { Attachments = files, AttachmentError = attachmentError });
         }

@@ -170,7 +170,7 @@ public sealed class NoticeAttachments(IDbConnectionFactory connections, AuditLog
             Notice = noticeId, file.FileName, file.ContentType, Size = (long)file.Content.Length,
             Sha = Convert.ToHexStringLower(SHA256.HashData(file.Content)), file.Content, Now = Stamp.Now(clock), By = adminEmail,
         }, tx);
-        await audit.WriteAsync(db, tx, adminId, "notice.attachment_added", "notice", noticeId,
+        await audit.WriteAsync(db, tx, adminId, AuditAction.NoticeAttachmentAdded, "notice", noticeId,
             new JsonObject { ["attachment"] = id, ["file"] = file.FileName, ["size"] = file.Content.Length });
         await tx.CommitAsync(ct);
         return id;
@@ -186,7 +186,7 @@ public sealed class NoticeAttachments(IDbConnectionFactory connections, AuditLog
         {
             return false;
         }
-        await audit.WriteAsync(db, tx, adminId, "notice.attachment_removed", "notice", noticeId, new JsonObject { ["attachment"] = id, ["file"] = name });
+        await audit.WriteAsync(db, tx, adminId, AuditAction.NoticeAttachmentRemoved, "notice", noticeId, new JsonObject { ["attachment"] = id, ["file"] = name });
         await tx.CommitAsync(ct);
         return true;
     }

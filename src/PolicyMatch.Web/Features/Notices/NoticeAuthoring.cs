@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Globalization;
 using PolicyMatch.Web.Features.Catalog;
 using PolicyMatch.Web.Features.Shared;
@@ -59,7 +60,7 @@ public sealed class NoticeAuthoring(CatalogCache catalog, CatalogRepository repo
     public async Task<(NewNotice? Notice, Dictionary<string, string> Errors)> CheckAsync(NoticeForm form, CancellationToken ct = default)
     {
         var errors = new Dictionary<string, string>();
-        if (form.Kind is { Length: > 0 } kind && !NoticeKinds.Authored.Contains(kind))
+        if (form.Kind is { Length: > 0 } kind && !NoticeKind.IsAuthored(kind))
         {
             errors[nameof(NoticeForm.Kind)] = T("未知的通知类型", "Unknown kind of notice");
         }

@@ -2,6 +2,7 @@ using Dapper;
 using PolicyMatch.Web.Features.Account;
 using PolicyMatch.Web.Features.Catalog;
 using PolicyMatch.Web.Infrastructure.Data;
+using PolicyMatch.Web.Infrastructure.Time;
 
 namespace PolicyMatch.Web.Features.Notices;
 
@@ -39,7 +40,7 @@ public sealed class NoticeFanOut(
     public async Task<FanOutResult?> FanOutAsync(string id, CancellationToken ct = default)
     {
         var notice = await schedules.FindAsync(id, ct);
-        if (notice is null || notice.Status == "cancelled")
+        if (notice is null || notice.Status == NoticeStatus.Cancelled)
         {
             return null;
         }
@@ -56,8 +57,8 @@ public sealed class NoticeFanOut(
         await using var db = await connections.OpenAsync(ct);
         await using var tx = await db.BeginTransactionAsync(ct);
         // Checked inside the transaction that writes: a notice cancelled a moment ago stays unsent.
-        var status = await db.ExecuteScalarAsync<string?>("SELECT status FROM notice_schedules WHERE id = @Id", new { Id = id }, tx);
-        if (status is not ("scheduled" or "sent"))
+        var status = await db.ExecuteScalarAsync<NoticeStatus?>("SELECT status FROM notice_schedules WHERE id = @Id", new { Id = id }, tx);
+        if (status != NoticeStatus.Scheduled && status != NoticeStatus.Sent)
         {
             return null;
         }
@@ -87,10 +88,10 @@ public sealed class NoticeFanOut(
         await NoticeOutbox.WriteCompaniesAsync(db, tx, write.MessageId, users.SelectMany(u => u.CompanyIds).ToList());
         await db.ExecuteAsync("""
             UPDATE notice_schedules
-            SET status = 'sent', sent_at = COALESCE(sent_at, @Now),
+            SET status = @Sent, sent_at = COALESCE(sent_at, @Now),
                 recipients = (SELECT COUNT(*) FROM notice_deliveries WHERE message_id = @Message AND channel = 'inbox')
             WHERE id = @Id
-            """, new { Id = id, Now = now, Message = write.MessageId }, tx);
+            """, new { Id = id, Now = now, Message = write.MessageId, NoticeStatus.Sent }, tx);
         await tx.CommitAsync(ct);
         logger.LogInformation("Notice {Id} fanned out: {Users} recipients, {Inbox} inbox and {Email} email deliveries added",
             id, users.Count, write.InboxAdded, write.EmailAdded);

@@ -84,7 +84,7 @@ public sealed class NoticeInbox(IDbConnectionFactory connections, TimeProvider c
     /// <summary>Makes the user's subscriptions exactly <paramref name="kinds"/> (unknown kinds are ignored).</summary>
     public async Task SetSubscriptionsAsync(long userId, IEnumerable<string> kinds, CancellationToken ct = default)
     {
-        var wanted = kinds.Where(NoticeKinds.IsKnown).Distinct().ToList();
+        var wanted = kinds.Where(NoticeKind.IsSubscribable).Distinct().ToList();
         await using var db = await connections.OpenAsync(ct);
         await using var tx = await db.BeginTransactionAsync(ct);
         await db.ExecuteAsync($"""

@@ -268,7 +268,7 @@ public sealed class NoticeOutbox(IDbConnectionFactory connections, AuditLog audi
         {
             return false;
         }
-        await audit.WriteAsync(db, tx, userId, "delivery.retried", "notice_delivery", deliveryId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        await audit.WriteAsync(db, tx, userId, AuditAction.DeliveryRetried, "notice_delivery", deliveryId.ToString(System.Globalization.CultureInfo.InvariantCulture),
             new JsonObject { ["last_error"] = error });
         await tx.CommitAsync(ct);
         return true;
@@ -285,7 +285,7 @@ public sealed class NoticeOutbox(IDbConnectionFactory connections, AuditLog audi
             """, new { Now = Stamp.Now(clock) }, tx);
         if (count > 0)
         {
-            await audit.WriteAsync(db, tx, userId, "deliveries.retried", "notice_delivery", "failed", new JsonObject { ["count"] = count });
+            await audit.WriteAsync(db, tx, userId, AuditAction.DeliveriesRetried, "notice_delivery", DeliveryStatus.Failed, new JsonObject { ["count"] = count });
         }
         await tx.CommitAsync(ct);
         return count;

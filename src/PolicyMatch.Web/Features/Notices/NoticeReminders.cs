@@ -60,7 +60,7 @@ public sealed class NoticeReminders(
         {
             var linked = measures[notice.Id].ToList();
             var acknowledged = await outbox.AcknowledgedByAsync("notice:" + notice.Id, ct);
-            var users = (await recipients.ForNoticeAsync(notice.Id, linked.Select(m => m.Id).ToList(), NoticeKinds.DeadlineReminder, today, ct))
+            var users = (await recipients.ForNoticeAsync(notice.Id, linked.Select(m => m.Id).ToList(), NoticeKind.DeadlineReminder, today, ct))
                 .Where(r => !acknowledged.Contains(r.UserId))
                 .Select(r => r.UserId)
                 .ToList();
@@ -69,7 +69,7 @@ public sealed class NoticeReminders(
                 continue;
             }
             var draft = new MessageDraft(
-                $"deadline:{notice.Id}:{notice.WindowCloses:yyyy-MM-dd}", NoticeKinds.DeadlineReminder, notice.Id, null,
+                $"deadline:{notice.Id}:{notice.WindowCloses:yyyy-MM-dd}", NoticeKind.DeadlineReminder, notice.Id, null,
                 $"{notice.Title}(将于 {notice.WindowCloses:yyyy-MM-dd} 截止)",
                 $"《{notice.Title}》的申报将于 {notice.WindowCloses:yyyy-MM-dd} 截止。您所在的企业符合其中至少一项政策的条件。\n\n"
                 + "如已办理或不打算申报,请在站内信中确认已读,我们就不再提醒。",
@@ -93,7 +93,7 @@ public sealed class NoticeReminders(
     {
         var within = options.Value.ExpiryReminderDays;
         int messages = 0, deliveries = 0;
-        foreach (var company in await recipients.SubscribedCompaniesAsync(NoticeKinds.QualificationExpiry, null, ct))
+        foreach (var company in await recipients.SubscribedCompaniesAsync(NoticeKind.QualificationExpiry, null, ct))
         {
             var profile = company.Profile();
             var facts = ProfileFacts.From(profile, today);
@@ -104,7 +104,7 @@ public sealed class NoticeReminders(
             var number = (profile["hightech_certificate"] as JsonObject)?["number"] is JsonValue n && n.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
             var certificate = number ?? expires.ToString("yyyy-MM-dd");
             var draft = new MessageDraft(
-                $"expiry:{company.CompanyId}:hightech:{certificate}", NoticeKinds.QualificationExpiry, null, company.CompanyId,
+                $"expiry:{company.CompanyId}:hightech:{certificate}", NoticeKind.QualificationExpiry, null, company.CompanyId,
                 $"{company.CompanyName}的高新技术企业证书将于 {expires:yyyy-MM-dd} 到期",
                 $"{company.CompanyName}的高新技术企业证书{(number is null ? "" : $"(编号 {number})")}将于 {expires:yyyy-MM-dd} 到期,还有 {days} 天。\n\n"
                 + "高新技术企业资格有效期为三年,期满前需重新申请认定;到期后,以高新技术企业资格为条件的政策将不再符合。"
@@ -126,7 +126,7 @@ public sealed class NoticeReminders(
     public async Task<ReminderReport> DigestAsync(DateOnly today, CancellationToken ct = default)
     {
         int messages = 0, deliveries = 0;
-        foreach (var company in await recipients.SubscribedCompaniesAsync(NoticeKinds.Digest, null, ct))
+        foreach (var company in await recipients.SubscribedCompaniesAsync(NoticeKind.Digest, null, ct))
         {
             ct.ThrowIfCancellationRequested();
             var eligible = await recipients.EligibleMeasuresAsync(company.Profile(), today, ct);
@@ -140,7 +140,7 @@ public sealed class NoticeReminders(
             if (fresh.Count > 0)
             {
                 var draft = new MessageDraft(
-                    $"digest:{company.CompanyId}:{today:yyyy-MM-dd}", NoticeKinds.Digest, null, company.CompanyId,
+                    $"digest:{company.CompanyId}:{today:yyyy-MM-dd}", NoticeKind.Digest, null, company.CompanyId,
                     $"{company.CompanyName}:新符合条件的政策 {fresh.Count} 项",
                     $"截至 {today:yyyy-MM-dd},按{company.CompanyName}的企业画像,以下政策措施新符合条件。点击标题查看条件与原文,"
                     + "在门户中查看全部匹配结果。",

@@ -57,15 +57,6 @@ public sealed class PortalOptions
     public string Url(string path) => BaseUrl.TrimEnd('/') + "/" + path.TrimStart('/');
 }
 
-public static class DeliveryStatus
-{
-    public const string Pending = "pending";
-    public const string Sending = "sending";
-    public const string Sent = "sent";
-    public const string Failed = "failed";
-    public const string Skipped = "skipped";
-}
-
 public static class Channels
 {
     public const string Inbox = "inbox";
@@ -84,7 +75,7 @@ public sealed record ScheduleRow
     public DateOnly? WindowOpens { get; init; }
     public DateOnly? WindowCloses { get; init; }
     public string SendAt { get; init; } = "";
-    public string Status { get; init; } = "";
+    public NoticeStatus Status { get; init; } = NoticeStatus.Scheduled;
     public long? CreatedBy { get; init; }
     public string? CreatedByName { get; init; }
     public string CreatedAt { get; init; } = "";
@@ -102,7 +93,7 @@ public sealed record NoticeListRow
     public string Id { get; init; } = "";
     public string Kind { get; init; } = "";
     public string Title { get; init; } = "";
-    public string Status { get; init; } = "";          // scheduled | cancelled | sent | published (seed, historical)
+    public NoticeStatus Status { get; init; } = NoticeStatus.Scheduled;
     public string? SendAt { get; init; }
     public DateOnly? PublishedOn { get; init; }
     public DateOnly? WindowCloses { get; init; }

@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Text.Json.Nodes;
 using Dapper;
 using PolicyMatch.Web.Features.Account;
@@ -31,7 +32,7 @@ public sealed class NoticeSchedules(IDbConnectionFactory connections, AuditLog a
         await using var tx = await db.BeginTransactionAsync(ct);
         await db.ExecuteAsync("""
             INSERT INTO notice_schedules (id, kind, title, body, window_opens, window_closes, send_at, status, created_by, created_at, source_document)
-            VALUES (@Id, @Kind, @Title, @Body, @WindowOpens, @WindowCloses, @SendAt, 'scheduled', @User, @Now, @SourceDocument)
+            VALUES (@Id, @Kind, @Title, @Body, @WindowOpens, @WindowCloses, @SendAt, @Scheduled, @User, @Now, @SourceDocument)
             """,
             new
             {
@@ -42,6 +43,7 @@ public sealed class NoticeSchedules(IDbConnectionFactory connections, AuditLog a
                 notice.WindowOpens,
                 notice.WindowCloses,
                 SendAt = Stamp.Of(notice.SendAt),
+                NoticeStatus.Scheduled,
                 notice.SourceDocument,
                 User = userId,
                 Now = Stamp.Now(clock),
@@ -52,7 +54,7 @@ public sealed class NoticeSchedules(IDbConnectionFactory connections, AuditLog a
         await db.ExecuteAsync(
             "INSERT INTO notice_regions (notice_id, region) VALUES (@Id, @Region)",
             (notice.Regions ?? []).Distinct().Select(r => new { Id = id, Region = r }), tx);
-        await audit.WriteAsync(db, tx, userId, "notice.scheduled", "notice", id, new JsonObject
+        await audit.WriteAsync(db, tx, userId, AuditAction.NoticeScheduled, "notice", id, new JsonObject
         {
             ["kind"] = notice.Kind,
             ["title"] = notice.Title,
@@ -98,14 +100,14 @@ public sealed class NoticeSchedules(IDbConnectionFactory connections, AuditLog a
         return (await db.QueryAsync<NoticeListRow>("""
             SELECT * FROM (
                 SELECT id, kind, title, status, send_at, NULL AS published_on, window_closes, recipients,
-                       CASE status WHEN 'scheduled' THEN 0 ELSE 1 END AS sort_group, send_at AS sort_key
+                       CASE status WHEN @Scheduled THEN 0 ELSE 1 END AS sort_group, send_at AS sort_key
                 FROM notice_schedules
                 UNION ALL
-                SELECT n.id, n.kind, n.title, 'published', NULL, n.published_on, n.window_closes, NULL,
+                SELECT n.id, n.kind, n.title, @Published, NULL, n.published_on, n.window_closes, NULL,
                        1, n.published_on
                 FROM notices n WHERE NOT EXISTS (SELECT 1 FROM notice_schedules s WHERE s.id = n.id)) AS listed
             ORDER BY sort_group, CASE WHEN sort_group = 0 THEN sort_key END ASC, sort_key DESC, id
-            """)).ToList();
+            """, new { NoticeStatus.Scheduled, NoticeStatus.Published })).ToList();
     }
 
     /// <summary>Cancels a notice that has not been sent; false if it is not scheduled (any more).</summary>
@@ -114,13 +116,13 @@ public sealed class NoticeSchedules(IDbConnectionFactory connections, AuditLog a
         await using var db = await connections.OpenAsync(ct);
         await using var tx = await db.BeginTransactionAsync(ct);
         if (await db.ExecuteAsync("""
-            UPDATE notice_schedules SET status = 'cancelled', cancelled_by = @User, cancelled_at = @Now
-            WHERE id = @Id AND status = 'scheduled'
-            """, new { Id = id, User = userId, Now = Stamp.Now(clock) }, tx) != 1)
+            UPDATE notice_schedules SET status = @Cancelled, cancelled_by = @User, cancelled_at = @Now
+            WHERE id = @Id AND status = @Scheduled
+            """, new { Id = id, User = userId, Now = Stamp.Now(clock), NoticeStatus.Cancelled, NoticeStatus.Scheduled }, tx) != 1)
         {
             return false;
         }
-        await audit.WriteAsync(db, tx, userId, "notice.cancelled", "notice", id, []);
+        await audit.WriteAsync(db, tx, userId, AuditAction.NoticeCancelled, "notice", id, []);
         await tx.CommitAsync(ct);
         return true;
     }
@@ -130,7 +132,7 @@ public sealed class NoticeSchedules(IDbConnectionFactory connections, AuditLog a
     {
         await using var db = await connections.OpenAsync(ct);
         return (await db.QueryAsync<string>(
-            "SELECT id FROM notice_schedules WHERE status = 'scheduled' AND send_at <= @Now ORDER BY send_at, id",
-            new { Now = Stamp.Of(now) })).ToList();
+            "SELECT id FROM notice_schedules WHERE status = @Scheduled AND send_at <= @Now ORDER BY send_at, id",
+            new { Now = Stamp.Of(now), NoticeStatus.Scheduled })).ToList();
     }
 }

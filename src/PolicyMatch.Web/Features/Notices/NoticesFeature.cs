@@ -1,5 +1,6 @@
 using PolicyMatch.Web.Features.Notices.Email;
 using PolicyMatch.Web.Infrastructure.Jobs;
+using PolicyMatch.Web.Infrastructure.Time;
 
 namespace PolicyMatch.Web.Features.Notices;
 

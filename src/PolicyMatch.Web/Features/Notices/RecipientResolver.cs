@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;

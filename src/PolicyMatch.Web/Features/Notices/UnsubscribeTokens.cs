@@ -34,7 +34,7 @@ public sealed class UnsubscribeTokens(IDbConnectionFactory connections, TimeProv
         var parts = (token ?? "").Split('.');
         if (parts.Length != 4
             || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var userId)
-            || !NoticeKinds.IsKnown(parts[1])
+            || !NoticeKind.IsSubscribable(parts[1])
             || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var expires))
         {
             return null;

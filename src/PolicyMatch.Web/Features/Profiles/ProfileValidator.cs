@@ -20,7 +20,7 @@ public sealed record ProfileCheck(JsonObject Profile, IReadOnlyDictionary<string
 public sealed class ProfileValidator(Industries industries, TimeProvider? clock = null)
 {
     /// <summary>Today's business date in Beijing, from the injected clock: a founding date after it is refused.</summary>
-    private DateOnly Today => Notices.BeijingTime.Today(clock ?? TimeProvider.System);
+    private DateOnly Today => Infrastructure.Time.BeijingTime.Today(clock ?? TimeProvider.System);
 
     /// <summary>The public facts of PRODUCT.md §1 (the vocabulary's order: the order the form and reports show them).</summary>
     public static readonly IReadOnlyList<string> PublicFacts = [.. Facts.Public.Select(f => f.Name)];

@@ -1,4 +1,4 @@
-using PolicyMatch.Web.Features.Notices;
+using PolicyMatch.Web.Infrastructure.Time;
 using PolicyMatch.Web.Infrastructure.Jobs;
 
 namespace PolicyMatch.Web.Features.Rematch;

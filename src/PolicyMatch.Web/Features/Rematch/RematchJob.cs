@@ -1,6 +1,7 @@
 using Hangfire;
 using PolicyMatch.Web.Features.Notices;
 using PolicyMatch.Web.Infrastructure.Jobs;
+using PolicyMatch.Web.Infrastructure.Time;
 
 namespace PolicyMatch.Web.Features.Rematch;
 

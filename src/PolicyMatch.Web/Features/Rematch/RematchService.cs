@@ -1,3 +1,4 @@
+using PolicyMatch.Web.Infrastructure.Time;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using PolicyMatch.Rules;

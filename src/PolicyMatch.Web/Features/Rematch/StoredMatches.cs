@@ -244,11 +244,11 @@ public sealed class StoredMatches(IDbConnectionFactory connections)
         await using var db = await connections.OpenAsync(ct);
         var latest = await db.ExecuteScalarAsync<string?>(new CommandDefinition("""
             SELECT MAX(r.as_of) FROM rematch_runs r
-            JOIN measures m ON m.id = @Measure AND m.status = 'published' AND m.published_version = @Version
+            JOIN measures m ON m.id = @Measure AND m.status = @Published AND m.published_version = @Version
             JOIN measure_versions v ON v.measure_id = @Measure AND v.version = @Version
             WHERE (r.scope = 'full' OR r.measure_id = @Measure) AND v.published_at IS NOT NULL AND r.started_at >= v.published_at
               AND r.as_of >= @Earliest AND r.as_of <= @AsOf
-            """, new { Measure = measureId, Version = version, Earliest = asOf.AddDays(-1).ToString("yyyy-MM-dd"), AsOf = asOf.ToString("yyyy-MM-dd") },
+            """, new { Measure = measureId, Version = version, Catalog.MeasureStatus.Published, Earliest = asOf.AddDays(-1).ToString("yyyy-MM-dd"), AsOf = asOf.ToString("yyyy-MM-dd") },
             cancellationToken: ct));
         return latest is null ? null : DateOnly.ParseExact(latest, "yyyy-MM-dd");
     }

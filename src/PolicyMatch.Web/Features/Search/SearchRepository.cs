@@ -41,8 +41,8 @@ public sealed class SearchRepository(IDbConnectionFactory connections)
                    COALESCE(v.title_en, '') || {lf} || v.departments_json || {lf} || v.focus_areas_json
             FROM measures m JOIN measure_versions v
               ON v.measure_id = m.id AND v.version = COALESCE(m.published_version, m.current_version)
-            WHERE m.status <> 'draft'
-            """, transaction: tx);
+            WHERE m.status <> @Draft
+            """, new { Catalog.MeasureStatus.Draft }, tx);
         await connection.ExecuteAsync("""
             INSERT INTO search_index (doc_kind, doc_key, title, body)
             SELECT 'clause', c.plan_id || '#' || c.ref, p.title || ' ' || c.heading, c.text

@@ -184,6 +184,34 @@ public static class DapperSetup
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         SqlMapper.AddTypeHandler(new DateOnlyHandler());
         SqlMapper.AddTypeHandler(new NullableDateOnlyHandler());
+        AddStoredStates();
+    }
+
+    /// <summary>
+    /// Every <see cref="StoredState{TSelf}"/> type of the portal is read and written as its text: found by
+    /// reflection so that this set-up names no feature and a new state type needs no line here.
+    /// </summary>
+    private static void AddStoredStates()
+    {
+        foreach (var type in typeof(DapperSetup).Assembly.GetTypes())
+        {
+            if (!type.IsAbstract && type.BaseType is { IsGenericType: true } b && b.GetGenericTypeDefinition() == typeof(StoredState<>))
+            {
+                var handler = (SqlMapper.ITypeHandler)Activator.CreateInstance(typeof(StoredStateHandler<>).MakeGenericType(type))!;
+                SqlMapper.AddTypeHandler(type, handler);
+            }
+        }
+    }
+
+    private sealed class StoredStateHandler<T> : SqlMapper.TypeHandler<T> where T : StoredState<T>, IStoredState<T>
+    {
+        public override T Parse(object value) => StoredState<T>.Parse((string)value);
+
+        public override void SetValue(IDbDataParameter parameter, T? value)
+        {
+            parameter.DbType = DbType.String;
+            parameter.Value = value is null ? DBNull.Value : value.Value;
+        }
     }
 
     private sealed class DateOnlyHandler : SqlMapper.TypeHandler<DateOnly>

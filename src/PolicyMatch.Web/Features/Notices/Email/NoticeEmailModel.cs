@@ -34,7 +34,7 @@ public sealed record NoticeEmailModel(
             + $"{(Companies.Count == 1 ? "该企业" : "这些企业")}在通知面向的地区内,且符合所关联政策的条件。"
             + (Unverified.Count == 0 ? "" : "标为“企业未核验”的企业,管理员尚未核验其所有权:请在门户中上传营业执照等证明材料。");
 
-    public string KindLabel => NoticeKinds.ChineseLabel(Kind);
+    public string KindLabel => NoticeKind.ChineseLabel(Kind);
 
     public string Subject => $"【{KindLabel}】{Title}";
 
@@ -45,7 +45,7 @@ public sealed record NoticeEmailModel(
         Body.Replace("\r\n", "\n").Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>'account' messages ask for the user's decision: not a subscription, so no unsubscribe link.</summary>
-    public bool CanUnsubscribe => Kind != NoticeKinds.Account;
+    public bool CanUnsubscribe => Kind != NoticeKind.Account;
 
     public string Reason => CanUnsubscribe
         ? $"您收到这封邮件,是因为您在惠企政策精准匹配平台订阅了“{KindLabel}”。"
