@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using PolicyMatch.Web.Features.Account;
-using PolicyMatch.Web.Features.Authoring;
 using PolicyMatch.Web.Features.Catalog;
 using static PolicyMatch.Web.Infrastructure.Web.L;
 

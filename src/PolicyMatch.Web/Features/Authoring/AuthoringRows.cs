@@ -2,43 +2,7 @@ using PolicyMatch.Web.Features.Catalog;
 
 namespace PolicyMatch.Web.Features.Authoring;
 
-// Typed rows of the authoring queries (CatalogRepository's authoring section, AuditLog, ImpactPreview).
-
-/// <summary>A measure's lifecycle: its status, its newest (current) and its published version.</summary>
-public sealed record MeasureState
-{
-    public string Id { get; init; } = "";
-    public string PlanId { get; init; } = "";
-    public MeasureStatus Status { get; init; } = MeasureStatus.Draft;
-    public long CurrentVersion { get; init; }
-    public long? PublishedVersion { get; init; }
-    public string CreatedAt { get; init; } = "";
-    public string UpdatedAt { get; init; } = "";
-
-    /// <summary>The title of the newest version.</summary>
-    public string Title { get; init; } = "";
-
-    public string CurrentAuthor { get; init; } = "";
-
-    /// <summary>A version newer than the published one is waiting (or nothing was ever published).</summary>
-    public bool HasDraft => PublishedVersion != CurrentVersion;
-
-    /// <summary>Publishing would change something: a pending draft, or a retired measure to bring back.</summary>
-    public bool CanPublish => HasDraft || Status != MeasureStatus.Published;
-}
-
-public sealed record MeasureVersionInfo
-{
-    public long Version { get; init; }
-    public string Title { get; init; } = "";
-    public string CreatedAt { get; init; } = "";
-    public string CreatedBy { get; init; } = "";
-    public string? AuthorName { get; init; }
-    public string ContentHash { get; init; } = "";
-
-    /// <summary>"王芳 (wang@example.com)" for a user, else what was recorded ("seed").</summary>
-    public string Author => AuthorName is null ? CreatedBy : $"{AuthorName} ({CreatedBy})";
-}
+// Typed rows of the authoring queries (ImpactPreview). A measure's state and versions are the catalog's (Catalog/MeasureState.cs).
 
 /// <summary>A company as the impact preview reads it: identity and the stored profile.</summary>
 public sealed record CompanyProfileRow

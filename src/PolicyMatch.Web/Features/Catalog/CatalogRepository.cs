@@ -327,36 +327,36 @@ public sealed class CatalogRepository(IDbConnectionFactory connections, TimeProv
         """;
 
     /// <summary>Every measure's lifecycle, newest change first (drafts, published and retired alike).</summary>
-    public async Task<IReadOnlyList<Authoring.MeasureState>> GetMeasureStatesAsync(CancellationToken ct = default)
+    public async Task<IReadOnlyList<MeasureState>> GetMeasureStatesAsync(CancellationToken ct = default)
     {
         await using var connection = await connections.OpenAsync(ct);
-        return (await connection.QueryAsync<Authoring.MeasureState>($"""
+        return (await connection.QueryAsync<MeasureState>($"""
             SELECT {StateColumns}
             FROM measures m JOIN measure_versions v ON v.measure_id = m.id AND v.version = m.current_version
             ORDER BY m.updated_at DESC, m.id
             """)).ToList();
     }
 
-    public async Task<Authoring.MeasureState?> GetMeasureStateAsync(string id, CancellationToken ct = default)
+    public async Task<MeasureState?> GetMeasureStateAsync(string id, CancellationToken ct = default)
     {
         await using var connection = await connections.OpenAsync(ct);
         return await GetMeasureStateAsync(connection, null, id);
     }
 
     /// <summary>Within a use case's transaction: the state it checks is the state it changes.</summary>
-    public async Task<Authoring.MeasureState?> GetMeasureStateAsync(DbConnection connection, DbTransaction? tx, string id) =>
-        await connection.QuerySingleOrDefaultAsync<Authoring.MeasureState>($"""
+    public async Task<MeasureState?> GetMeasureStateAsync(DbConnection connection, DbTransaction? tx, string id) =>
+        await connection.QuerySingleOrDefaultAsync<MeasureState>($"""
             SELECT {StateColumns}
             FROM measures m JOIN measure_versions v ON v.measure_id = m.id AND v.version = m.current_version
             WHERE m.id = @Id
             """, new { Id = id }, tx);
 
     /// <summary>Every version of a measure, oldest first, with the author's display name where the author is a user.</summary>
-    public async Task<IReadOnlyList<Authoring.MeasureVersionInfo>> GetVersionsAsync(string id, CancellationToken ct = default)
+    public async Task<IReadOnlyList<MeasureVersionInfo>> GetVersionsAsync(string id, CancellationToken ct = default)
     {
         await using var connection = await connections.OpenAsync(ct);
         // created_by holds the author's email (administrators) or a tool's name ('seed', an import's author).
-        return (await connection.QueryAsync<Authoring.MeasureVersionInfo>("""
+        return (await connection.QueryAsync<MeasureVersionInfo>("""
             SELECT v.version, v.title, v.created_at, v.created_by, u.display_name AS author_name, v.content_hash
             FROM measure_versions v LEFT JOIN users u ON u.email = v.created_by
             WHERE v.measure_id = @Id

@@ -17,12 +17,12 @@ public sealed record JobsView(IReadOnlyList<RematchRun> Rematches, IReadOnlyList
 /// </summary>
 [Authorize(Roles = Roles.Admin)]
 [Route("admin/jobs")]
-public sealed class AdminJobsController(NoticeOutbox outbox, StoredMatches matches, RematchScheduler rematch, IBackgroundJobClient jobs) : Controller
+public sealed class AdminJobsController(DeliveryDashboard deliveries, StoredMatches matches, RematchScheduler rematch, IBackgroundJobClient jobs) : Controller
 {
     [HttpGet("")]
     public async Task<IActionResult> Index(CancellationToken ct) =>
         View("Jobs",
-            new JobsView(await matches.RecentRunsAsync(5, ct), await outbox.ProgressAsync(50, null, ct), await outbox.FailedAsync(100, ct)));
+            new JobsView(await matches.RecentRunsAsync(5, ct), await deliveries.ProgressAsync(50, null, ct), await deliveries.FailedAsync(100, ct)));
 
     /// <summary>
     /// Refreshes every company's stored matches now rather than at the daily run (e.g. right after an
@@ -40,7 +40,7 @@ public sealed class AdminJobsController(NoticeOutbox outbox, StoredMatches match
     [HttpPost("deliveries/{id:long}/retry")]
     public async Task<IActionResult> Retry(long id, CancellationToken ct)
     {
-        if (!await outbox.RetryAsync(id, User.Id(), ct))
+        if (!await deliveries.RetryAsync(id, User.Id(), ct))
         {
             return NotFound();
         }
@@ -53,7 +53,7 @@ public sealed class AdminJobsController(NoticeOutbox outbox, StoredMatches match
     [HttpPost("deliveries/retry-failed")]
     public async Task<IActionResult> RetryAllFailed(CancellationToken ct)
     {
-        var count = await outbox.RetryAllFailedAsync(User.Id(), ct);
+        var count = await deliveries.RetryAllFailedAsync(User.Id(), ct);
         if (count > 0)
         {
             NoticeJobs.EnqueueDispatch(jobs);

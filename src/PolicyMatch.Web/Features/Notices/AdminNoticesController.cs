@@ -43,7 +43,7 @@ public sealed record NoticeDetailView(
 [Authorize(Roles = Roles.Admin)]
 [Route("admin/notices")]
 public sealed class AdminNoticesController(
-    NoticeSchedules schedules, NoticeAuthoring authoring, RecipientResolver recipients, NoticeOutbox outbox,
+    NoticeSchedules schedules, NoticeAuthoring authoring, RecipientResolver recipients, DeliveryDashboard deliveries,
     CatalogCache catalog, CatalogRepository repository, NoticeAttachments attachments, TimeProvider clock) : Controller
 {
 
@@ -148,7 +148,7 @@ public sealed class AdminNoticesController(
     {
         var files = await attachments.ListAsync(id, ct);
         var measures = await MeasureItemsAsync(await schedules.MeasuresOfAsync(id, ct), ct);
-        var progress = await outbox.ProgressAsync(20, id, ct);
+        var progress = await deliveries.ProgressAsync(20, id, ct);
         if (await schedules.FindAsync(id, ct) is { } s)
         {
             RecipientPreview? preview = null;

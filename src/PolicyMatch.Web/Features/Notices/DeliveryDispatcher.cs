@@ -21,13 +21,13 @@ public sealed record DispatchReport(int Recovered, int Skipped, int Sent, int Re
 /// and is marked sent only by that claim (same attempt stamp). Runs never overlap (a lock here, and
 /// the job's lease, see NoticeJobs). If the process dies between an SMTP call returning and
 /// the row being marked, the next run puts that row back to pending (see
-/// <see cref="NoticeOutbox.RecoverAbandonedAsync"/>). So only rows left in 'sending' by the dead process
+/// <see cref="DeliveryQueue.RecoverAbandonedAsync"/>). So only rows left in 'sending' by the dead process
 /// (at most <c>ClaimBatchSize + DispatchParallelism</c>) are sent again, and of those only the ones whose
 /// SMTP call had been made can reach their recipient twice: at most <c>DispatchParallelism</c>.
 /// </para>
 /// </summary>
 public sealed class DeliveryDispatcher(
-    NoticeOutbox outbox, IEmailSender sender, NoticeEmailRenderer renderer, IOptions<NoticesOptions> options,
+    NoticeOutbox outbox, DeliveryQueue queue, IEmailSender sender, NoticeEmailRenderer renderer, IOptions<NoticesOptions> options,
     TimeProvider clock, ILogger<DeliveryDispatcher> logger)
 {
     /// <summary>This process's name on its claims. A claim under another name belongs to a process that is gone.</summary>
@@ -51,100 +51,38 @@ public sealed class DeliveryDispatcher(
         }
     }
 
+    /// <summary>What one run keeps while its sends are in flight.</summary>
+    private sealed class Run
+    {
+        public ConcurrentDictionary<long, MessageRow> Messages { get; } = new();
+
+        /// <summary>Claimed but not yet handed to SMTP: put back as they were when the run ends early.</summary>
+        public ConcurrentDictionary<long, ClaimedDelivery> Unstarted { get; } = new();
+
+        public System.Diagnostics.Stopwatch Time { get; } = System.Diagnostics.Stopwatch.StartNew();
+
+        public int Sent, Retrying, Failed, FailuresInARow;
+
+        /// <summary>The run stopped at its time limit with email still due (the job enqueues the next).</summary>
+        public bool More;
+    }
+
     private async Task<DispatchReport> RunAsync(CancellationToken ct)
     {
         var o = options.Value;
-        var recovered = await outbox.RecoverAbandonedAsync(Runner, clock.GetUtcNow(), o.MaxAttempts, ct);
+        var recovered = await queue.RecoverAbandonedAsync(Runner, clock.GetUtcNow(), o.MaxAttempts, ct);
         if (recovered > 0)
         {
             logger.LogWarning("{Count} email deliveries were interrupted mid-send and go out again; each may reach its recipient twice", recovered);
         }
-        var skipped = await outbox.SkipUnsubscribedAsync(ct);
-
-        var messages = new ConcurrentDictionary<long, MessageRow>();
-        var unstarted = new ConcurrentDictionary<long, ClaimedDelivery>();
-        int sent = 0, retrying = 0, failed = 0, failuresInARow = 0;
-        var more = false;
-        var runTime = System.Diagnostics.Stopwatch.StartNew();
+        var skipped = await queue.SkipUnsubscribedAsync(ct);
+        var run = new Run();
         using var pause = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        await using var marks = new SentMarks(outbox, _write);
-
-        async IAsyncEnumerable<ClaimedDelivery> Claims([EnumeratorCancellation] CancellationToken token = default)
-        {
-            while (!token.IsCancellationRequested)
-            {
-                if (runTime.Elapsed >= o.DispatchRunTime)
-                {
-                    // Bounded: the job ends here and the next one carries on.
-                    more = true;
-                    yield break;
-                }
-                IReadOnlyList<ClaimedDelivery> batch;
-                await _write.WaitAsync(CancellationToken.None);
-                try
-                {
-                    batch = await outbox.ClaimAsync(Runner, clock.GetUtcNow(), o.Lease, Math.Max(1, o.ClaimBatchSize), CancellationToken.None);
-                    foreach (var d in batch)
-                    {
-                        unstarted[d.Id] = d;
-                    }
-                }
-                finally
-                {
-                    _write.Release();
-                }
-                if (batch.Count == 0)
-                {
-                    yield break;
-                }
-                foreach (var d in batch)
-                {
-                    yield return d;
-                }
-            }
-        }
-
+        await using var marks = new SentMarks(queue, _write);
         try
         {
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, o.DispatchParallelism), CancellationToken = pause.Token };
-            await Parallel.ForEachAsync(Claims(pause.Token), parallel, async (delivery, token) =>
-            {
-                unstarted.TryRemove(delivery.Id, out _);
-                // From here the SMTP call runs to its end even when the host is stopping: a send
-                // cut off halfway is the one case where we cannot know whether it arrived.
-                var error = await SendAsync(delivery, messages, o);
-                var now = clock.GetUtcNow();
-                if (error is null)
-                {
-                    await marks.MarkAsync(delivery, now);
-                    Interlocked.Increment(ref sent);
-                    Interlocked.Exchange(ref failuresInARow, 0);
-                    return;
-                }
-                await _write.WaitAsync(CancellationToken.None);
-                try
-                {
-                    var giveUp = error.Value.Permanent || delivery.Attempts >= o.MaxAttempts;
-                    await outbox.MarkFailedAsync(delivery, error.Value.Text, giveUp ? null : now + Backoff(delivery.Attempts, o), CancellationToken.None);
-                    if (giveUp)
-                    {
-                        Interlocked.Increment(ref failed);
-                    }
-                    else
-                    {
-                        Interlocked.Increment(ref retrying);
-                    }
-                }
-                finally
-                {
-                    _write.Release();
-                }
-                if (Interlocked.Increment(ref failuresInARow) >= o.PauseAfterConsecutiveFailures && !pause.IsCancellationRequested)
-                {
-                    logger.LogWarning("{Count} emails failed in a row (last: {Error}); pausing until the next run", failuresInARow, error.Value.Text);
-                    await pause.CancelAsync();
-                }
-            });
+            await Parallel.ForEachAsync(ClaimsAsync(run, o, pause.Token), parallel, (delivery, _) => DeliverAsync(delivery, run, marks, pause, o));
         }
         catch (OperationCanceledException) when (pause.IsCancellationRequested && !ct.IsCancellationRequested)
         {
@@ -153,15 +91,91 @@ public sealed class DeliveryDispatcher(
         finally
         {
             // Claimed but never handed to SMTP (stopping, or paused): back to pending, the attempt not counted.
-            await outbox.ReleaseAsync(unstarted.Values.ToList(), CancellationToken.None);
+            await queue.ReleaseAsync(run.Unstarted.Values.ToList(), CancellationToken.None);
         }
 
-        if (sent + retrying + failed + skipped + recovered > 0)
+        if (run.Sent + run.Retrying + run.Failed + skipped + recovered > 0)
         {
             logger.LogInformation("Dispatch: {Sent} sent, {Retrying} to retry, {Failed} failed, {Skipped} skipped (unsubscribed), {Recovered} recovered",
-                sent, retrying, failed, skipped, recovered);
+                run.Sent, run.Retrying, run.Failed, skipped, recovered);
         }
-        return new DispatchReport(recovered, skipped, sent, retrying, failed, pause.IsCancellationRequested && !ct.IsCancellationRequested, more);
+        return new DispatchReport(recovered, skipped, run.Sent, run.Retrying, run.Failed, pause.IsCancellationRequested && !ct.IsCancellationRequested, run.More);
+    }
+
+    /// <summary>Claims in batches (under the writer lock) until nothing is due or the run's time is up.</summary>
+    private async IAsyncEnumerable<ClaimedDelivery> ClaimsAsync(Run run, NoticesOptions o, [EnumeratorCancellation] CancellationToken token = default)
+    {
+        while (!token.IsCancellationRequested)
+        {
+            if (run.Time.Elapsed >= o.DispatchRunTime)
+            {
+                // Bounded: the job ends here and the next one carries on.
+                run.More = true;
+                yield break;
+            }
+            IReadOnlyList<ClaimedDelivery> batch;
+            await _write.WaitAsync(CancellationToken.None);
+            try
+            {
+                batch = await queue.ClaimAsync(Runner, clock.GetUtcNow(), o.Lease, Math.Max(1, o.ClaimBatchSize), CancellationToken.None);
+                foreach (var d in batch)
+                {
+                    run.Unstarted[d.Id] = d;
+                }
+            }
+            finally
+            {
+                _write.Release();
+            }
+            if (batch.Count == 0)
+            {
+                yield break;
+            }
+            foreach (var d in batch)
+            {
+                yield return d;
+            }
+        }
+    }
+
+    /// <summary>One email: sent and marked (group-committed), or recorded as failed; pauses the run after too many failures in a row.</summary>
+    private async ValueTask DeliverAsync(ClaimedDelivery delivery, Run run, SentMarks marks, CancellationTokenSource pause, NoticesOptions o)
+    {
+        run.Unstarted.TryRemove(delivery.Id, out _);
+        // From here the SMTP call runs to its end even when the host is stopping: a send
+        // cut off halfway is the one case where we cannot know whether it arrived.
+        var error = await SendAsync(delivery, run.Messages, o);
+        var now = clock.GetUtcNow();
+        if (error is null)
+        {
+            await marks.MarkAsync(delivery, now);
+            Interlocked.Increment(ref run.Sent);
+            Interlocked.Exchange(ref run.FailuresInARow, 0);
+            return;
+        }
+        await _write.WaitAsync(CancellationToken.None);
+        try
+        {
+            var giveUp = error.Value.Permanent || delivery.Attempts >= o.MaxAttempts;
+            await queue.MarkFailedAsync(delivery, error.Value.Text, giveUp ? null : now + Backoff(delivery.Attempts, o), CancellationToken.None);
+            if (giveUp)
+            {
+                Interlocked.Increment(ref run.Failed);
+            }
+            else
+            {
+                Interlocked.Increment(ref run.Retrying);
+            }
+        }
+        finally
+        {
+            _write.Release();
+        }
+        if (Interlocked.Increment(ref run.FailuresInARow) >= o.PauseAfterConsecutiveFailures && !pause.IsCancellationRequested)
+        {
+            logger.LogWarning("{Count} emails failed in a row (last: {Error}); pausing until the next run", run.FailuresInARow, error.Value.Text);
+            await pause.CancelAsync();
+        }
     }
 
     private async Task<(string Text, bool Permanent)?> SendAsync(ClaimedDelivery delivery, ConcurrentDictionary<long, MessageRow> messages, NoticesOptions o)

@@ -13,6 +13,8 @@ public static class NoticesFeature
         services.Configure<PortalOptions>(configuration.GetSection("Portal"));
         services.AddSingleton<NoticeSchedules>();
         services.AddSingleton<NoticeOutbox>();
+        services.AddSingleton<DeliveryQueue>();
+        services.AddSingleton<DeliveryDashboard>();
         services.AddSingleton<NoticeInbox>();
         services.AddSingleton<RecipientResolver>();
         services.AddSingleton<NoticeAuthoring>();

@@ -17,7 +17,7 @@ internal sealed class SentMarks : IAsyncDisposable
     private readonly Task _writer;
 
     /// <param name="write">The dispatcher's writer lock, held while a batch is written.</param>
-    public SentMarks(NoticeOutbox outbox, SemaphoreSlim write) => _writer = WriteAsync(outbox, write);
+    public SentMarks(DeliveryQueue queue, SemaphoreSlim write) => _writer = WriteAsync(queue, write);
 
     /// <summary>Completes when the send is recorded as sent (or fails with the write's error).</summary>
     public Task MarkAsync(ClaimedDelivery delivery, DateTimeOffset at)
@@ -30,7 +30,7 @@ internal sealed class SentMarks : IAsyncDisposable
         return done.Task;
     }
 
-    private async Task WriteAsync(NoticeOutbox outbox, SemaphoreSlim write)
+    private async Task WriteAsync(DeliveryQueue queue, SemaphoreSlim write)
     {
         var batch = new List<(ClaimedDelivery Delivery, DateTimeOffset At, TaskCompletionSource Done)>();
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
@@ -44,7 +44,7 @@ internal sealed class SentMarks : IAsyncDisposable
             try
             {
                 // Marks are written even when the host is stopping: their emails have been sent.
-                await outbox.MarkSentAsync(batch.Select(m => (m.Delivery, m.At)).ToList(), CancellationToken.None);
+                await queue.MarkSentAsync(batch.Select(m => (m.Delivery, m.At)).ToList(), CancellationToken.None);
                 batch.ForEach(m => m.Done.SetResult());
             }
             catch (Exception e)

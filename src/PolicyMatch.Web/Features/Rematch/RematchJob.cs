@@ -1,5 +1,4 @@
 using Hangfire;
-using PolicyMatch.Web.Features.Notices;
 using PolicyMatch.Web.Infrastructure.Jobs;
 using PolicyMatch.Web.Infrastructure.Time;
 

@@ -5,7 +5,6 @@ using PolicyMatch.Rules;
 using PolicyMatch.Web.Features.Account;
 using PolicyMatch.Web.Features.Catalog;
 using PolicyMatch.Web.Features.Matching;
-using PolicyMatch.Web.Features.Notices;
 using PolicyMatch.Web.Infrastructure.Data;
 
 namespace PolicyMatch.Web.Features.Rematch;
