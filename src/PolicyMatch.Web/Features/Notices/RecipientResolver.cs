@@ -161,7 +161,6 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
             JOIN notice_subscriptions s ON s.user_id = m.user_id AND s.kind = @Kind
             JOIN users u ON u.id = m.user_id
             WHERE cm.measure_id IN (SELECT x.value FROM {dialect.JsonArrayRows("@Measures", "x")}) AND cm.outcome = 'eligible'
-            ORDER BY u.id, c.id
             """, new { Kind = kind, Measures = JsonSerializer.Serialize(published.Select(m => m.MeasureId)), Inside = JsonSerializer.Serialize(inside) });
         var recipients = new Dictionary<long, Recipient>();
         var inRegion = new Dictionary<long, bool>();
@@ -180,7 +179,23 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
                 ? known with { CompanyIds = [.. known.CompanyIds, row.CompanyId], CompanyNames = [.. known.CompanyNames, row.CompanyName] }
                 : new Recipient(row.UserId, row.Email, row.DisplayName, row.CompanyId, row.CompanyName);
         }
-        return (recipients.Values.OrderBy(r => r.UserId).ToList(), storedAsOf);
+        // Ordered here rather than in SQL: sorting 100,000 joined rows there cost more than this.
+        return (recipients.Values.OrderBy(r => r.UserId).Select(ByCompanyId).ToList(), storedAsOf);
+    }
+
+    /// <summary>A recipient's companies in id order (rows of several measures arrive interleaved).</summary>
+    private static Recipient ByCompanyId(Recipient r)
+    {
+        if (r.CompanyIds.Count < 2)
+        {
+            return r;
+        }
+        var ordered = r.CompanyIds.Zip(r.CompanyNames).OrderBy(p => p.First).ToList();
+        return new Recipient(r.UserId, r.Email, r.DisplayName, ordered[0].First, ordered[0].Second)
+        {
+            CompanyIds = ordered.Select(p => p.First).ToList(),
+            CompanyNames = ordered.Select(p => p.Second).ToList(),
+        };
     }
 
     public bool IsEligibleForAny(JsonObject profile, IReadOnlyList<PublishedMeasure> measures, DateOnly asOf)
