@@ -34,20 +34,9 @@ public sealed class NoticeInbox(IDbConnectionFactory connections, TimeProvider c
         {
             return items;
         }
-        // The user's companies each notice concerns (notice_message_companies, written at fan-out): from
-        // the user's items and memberships to the message's rows, never the other way round (a notice can
-        // concern 10,000 companies; see NoticeOutbox.CompaniesConcernedAsync for the join order).
-        var concerned = (await db.QueryAsync<(long DeliveryId, string Name)>("""
-            SELECT d.id, c.name
-            FROM notice_deliveries d
-            CROSS JOIN company_members cm
-            CROSS JOIN notice_message_companies x
-            JOIN companies c ON c.id = cm.company_id
-            WHERE d.user_id = @User AND d.channel = 'inbox' AND d.id >= @From
-              AND cm.user_id = d.user_id AND x.message_id = d.message_id AND x.company_id = cm.company_id
-            ORDER BY c.name
-            """, new { User = userId, From = items.Min(i => i.Id) })).ToLookup(r => r.DeliveryId, r => r.Name);
-        return items.Select(i => concerned.Contains(i.Id) ? i with { Companies = concerned[i.Id].ToList() } : i).ToList();
+        // The user's companies each notice concerns (notice_message_companies, written at fan-out).
+        var concerned = await NoticeOutbox.ConcernedAsync(db, items.Select(i => i.Id).ToList());
+        return items.Select(i => concerned.Contains(i.Id) ? i with { Companies = concerned[i.Id].Select(c => c.Name).ToList() } : i).ToList();
     }
 
     /// <summary>The user's inbox item for a published notice, if they got one.</summary>

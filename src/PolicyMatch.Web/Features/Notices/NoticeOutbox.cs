@@ -74,23 +74,36 @@ public sealed class NoticeOutbox(IDbConnectionFactory connections, TimeProvider 
     }
 
     /// <summary>
-    /// The user's companies that a message concerns, by name, and whether each is verified. It starts
-    /// from the user's few memberships (ix_company_members_user) and looks each up in the message's rows:
-    /// SQLite, without statistics, would otherwise start from the message's rows (10,000 for a
-    /// district-wide notice). CROSS JOIN fixes that order in SQLite; the conditions are in WHERE because
-    /// PostgreSQL allows no ON after CROSS JOIN (and plans the join itself). The dispatcher reads the same
-    /// for a whole claim in <see cref="ClaimAsync"/>.
+    /// The companies each delivery's message concerns among its user's companies (notice_message_companies,
+    /// written at fan-out), by delivery id, by name, and whether each is verified: one query for many
+    /// deliveries (a dispatch claim, an inbox page). It starts from each delivery's user and their few
+    /// memberships (ix_company_members_user) and looks each up in the message's rows: SQLite, without
+    /// statistics, would otherwise start from the message's rows (10,000 for a district-wide notice).
+    /// CROSS JOIN fixes that order in SQLite; the conditions are in WHERE because PostgreSQL allows no ON
+    /// after CROSS JOIN (and plans the join itself).
     /// </summary>
+    public static async Task<ILookup<long, ConcernedCompany>> ConcernedAsync(DbConnection db, IReadOnlyCollection<long> deliveryIds)
+    {
+        var ids = SqlDialect.Of(db).JsonArrayRows("@Ids", "j");
+        return (await db.QueryAsync<(long DeliveryId, string Name, string? VerifiedAt)>($"""
+            SELECT d.id, c.name, c.verified_at
+            FROM notice_deliveries d
+            CROSS JOIN company_members m
+            CROSS JOIN notice_message_companies x
+            JOIN companies c ON c.id = m.company_id
+            WHERE d.id IN (SELECT CAST(j.value AS BIGINT) FROM {ids})
+              AND m.user_id = d.user_id AND x.message_id = d.message_id AND x.company_id = m.company_id
+            ORDER BY c.name
+            """, new { Ids = JsonSerializer.Serialize(deliveryIds) })).ToLookup(r => r.DeliveryId, r => new ConcernedCompany(r.Name, r.VerifiedAt));
+    }
+
+    /// <summary>The user's companies a message concerns (<see cref="ConcernedAsync"/> for the user's delivery of it); empty when the user got none.</summary>
     public async Task<IReadOnlyList<ConcernedCompany>> CompaniesConcernedAsync(long messageId, long userId, CancellationToken ct = default)
     {
         await using var db = await connections.OpenAsync(ct);
-        return (await db.QueryAsync<(string Name, string? VerifiedAt)>("""
-            SELECT c.name, c.verified_at FROM company_members m
-            CROSS JOIN notice_message_companies x
-            JOIN companies c ON c.id = m.company_id
-            WHERE m.user_id = @User AND x.message_id = @Message AND x.company_id = m.company_id
-            ORDER BY c.name
-            """, new { Message = messageId, User = userId })).Select(r => new ConcernedCompany(r.Name, r.VerifiedAt)).ToList();
+        var delivery = await db.ExecuteScalarAsync<long?>(
+            "SELECT MIN(id) FROM notice_deliveries WHERE message_id = @Message AND user_id = @User", new { Message = messageId, User = userId });
+        return delivery is { } id ? (await ConcernedAsync(db, [id]))[id].ToList() : [];
     }
 
     /// <summary><see cref="WriteAsync(DbConnection, DbTransaction, MessageDraft, IReadOnlyCollection{long}, string)"/> in a transaction of its own.</summary>
