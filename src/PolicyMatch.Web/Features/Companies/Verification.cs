@@ -6,6 +6,7 @@ using Dapper;
 using PolicyMatch.Web.Features.Account;
 using PolicyMatch.Web.Features.Incubators;
 using PolicyMatch.Web.Infrastructure.Data;
+using PolicyMatch.Web.Infrastructure.Web;
 using static PolicyMatch.Web.Infrastructure.Web.L;
 
 namespace PolicyMatch.Web.Features.Companies;
@@ -24,7 +25,7 @@ public static class EvidenceFiles
     public const int MaxBytes = 5 * 1024 * 1024;
 
     public static string? TypeOf(ReadOnlySpan<byte> bytes) =>
-        bytes.StartsWith("%PDF-"u8) ? "application/pdf"
+        Uploads.IsPdf(bytes) ? Uploads.Pdf
         : bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]) ? "image/jpeg"
         : bytes.StartsWith((ReadOnlySpan<byte>)[0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) ? "image/png"
         : null;
@@ -36,19 +37,11 @@ public static class EvidenceFiles
         {
             return (null, T("请选择营业执照的图片或 PDF 文件。", "Choose an image or PDF of the business licence."));
         }
-        if (file.Length == 0)
+        var (bytes, error) = await Uploads.ReadAsync(file, MaxBytes, "", ct);
+        if (bytes is null)
         {
-            return (null, T("文件是空的。", "The file is empty."));
+            return (null, error);
         }
-        if (file.Length > MaxBytes)
-        {
-            // Refused before it is read into memory.
-            return (null, T($"文件过大({file.Length / 1024.0 / 1024.0:0.0} MB),上限为 {MaxBytes / 1024 / 1024} MB。",
-                $"The file is too large ({file.Length / 1024.0 / 1024.0:0.0} MB); the limit is {MaxBytes / 1024 / 1024} MB."));
-        }
-        using var buffer = new MemoryStream((int)file.Length);
-        await file.CopyToAsync(buffer, ct);
-        var bytes = buffer.ToArray();
         if (TypeOf(bytes) is not { } type)
         {
             return (null, T("只接受 JPG、PNG 图片或 PDF 文件;这个文件的内容不是其中任何一种(与文件扩展名无关)。",

@@ -5,6 +5,7 @@ using Dapper;
 using PolicyMatch.Web.Features.Account;
 using PolicyMatch.Web.Features.Admin;
 using PolicyMatch.Web.Infrastructure.Data;
+using PolicyMatch.Web.Infrastructure.Web;
 using static PolicyMatch.Web.Infrastructure.Web.L;
 
 namespace PolicyMatch.Web.Features.Notices;
@@ -47,7 +48,7 @@ public static class AttachmentFiles
     /// <summary>A notice with more files than this should link to a page that lists them.</summary>
     public const int MaxPerNotice = 10;
 
-    public const string Pdf = "application/pdf";
+    public const string Pdf = Uploads.Pdf;
     public const string Docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
     public const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -70,7 +71,7 @@ public static class AttachmentFiles
     /// <summary>The type the bytes show, or null for anything else.</summary>
     public static string? TypeOf(byte[] bytes)
     {
-        if (bytes.AsSpan().StartsWith("%PDF-"u8))
+        if (Uploads.IsPdf(bytes))
         {
             return Pdf;
         }
@@ -108,19 +109,11 @@ public static class AttachmentFiles
             return (null, T($"附件只能是 PDF、DOCX 或 XLSX 文件;“{name}”不是。旧版 .doc/.xls 请另存为 .docx/.xlsx。",
                 $"Attachments can only be PDF, DOCX or XLSX files; \"{name}\" is not. Save an old .doc/.xls as .docx/.xlsx."));
         }
-        if (file.Length == 0)
+        var (bytes, error) = await Uploads.ReadAsync(file, MaxBytes, "附件", ct);
+        if (bytes is null)
         {
-            return (null, T("文件是空的。", "The file is empty."));
+            return (null, error);
         }
-        if (file.Length > MaxBytes)
-        {
-            // Refused before it is read into memory.
-            return (null, T($"文件过大({file.Length / 1024.0 / 1024.0:0.0} MB),附件上限为 {MaxBytes / 1024 / 1024} MB。",
-                $"The file is too large ({file.Length / 1024.0 / 1024.0:0.0} MB); the limit is {MaxBytes / 1024 / 1024} MB."));
-        }
-        using var buffer = new MemoryStream((int)file.Length);
-        await file.CopyToAsync(buffer, ct);
-        var bytes = buffer.ToArray();
         if (TypeOf(bytes) != expected)
         {
             return (null, T($"“{name}”的内容不是 {Label(expected)} 文件(按文件内容判断,与扩展名无关),未保存。",
