@@ -16,8 +16,9 @@ namespace PolicyMatch.Notices.Benchmarks;
 /// company, subscribed to claim calls) in a temp SQLite database, dispatches it to maildev over
 /// loopback, and checks the result against maildev's API and the deliveries table.
 /// Usage: dotnet run -c Release --project tests/PolicyMatch.Notices.Benchmarks -- [--recipients 10000]
-///        [--smtp-port 1125] [--web-port 1180] [--parallelism 16] [--batch 16] [--connections 4]
-/// It empties the maildev it is given (DELETE /email/all): give it one of its own (see README.md).
+///        [--smtp-port 1125] [--web-port 1180] [--parallelism 16] [--batch 16] [--connections 4] [--ceiling 0]
+/// After the check it measures the server's ceiling (one delivered email sent again as many times by a
+/// bare MailKit client; --ceiling 0 skips it). It empties the maildev it is given (DELETE /email/all): give it one of its own (see README.md).
 /// </summary>
 public static class NoticesBenchmark
 {
@@ -110,6 +111,10 @@ public static class NoticesBenchmark
             var total = fanOutClock.Elapsed + dispatchClock.Elapsed;
             var ok = lost == 0 && duplicates == 0 && strangers == 0 && states.GetValueOrDefault("sent") == recipients && total < TimeSpan.FromMinutes(2);
             Console.WriteLine($"  fan-out + dispatch: {total.TotalSeconds:0.0} s (goal: under 120 s, zero lost, zero duplicates) → {(ok ? "MET" : "NOT MET")}");
+            if (Arg(args, "--ceiling", 1) != 0 && messages.Count > 0)
+            {
+                await ServerCeilingAsync(maildev, (string)messages[0]["id"]!, recipients, connections, smtpPort);
+            }
             return ok ? 0 : 1;
         }
         finally
@@ -160,6 +165,40 @@ public static class NoticesBenchmark
             await Task.Delay(500);
         }
         return messages;
+    }
+
+    /// <summary>
+    /// What the SMTP server itself accepts on this machine: one email the dispatcher sent, downloaded
+    /// from maildev, sent again <paramref name="count"/> times over the same number of connections by a
+    /// bare MailKit client (no database, no rendering, no outbox). No sender can beat this figure against
+    /// this server, so it says how much of the dispatch time is the portal's.
+    /// </summary>
+    private static async Task ServerCeilingAsync(HttpClient maildev, string messageId, int count, int connections, int smtpPort)
+    {
+        var raw = await maildev.GetByteArrayAsync($"/email/{messageId}/download");
+        (await maildev.DeleteAsync("/email/all")).EnsureSuccessStatusCode();
+        var message = MimeKit.MimeMessage.Load(new MemoryStream(raw));
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
+        {
+            using var client = new MailKit.Net.Smtp.SmtpClient();
+            // NoDelay as the portal's sender does (see SmtpEmailSender): otherwise Nagle's algorithm,
+            // not the server, would set the figure.
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+            await socket.ConnectAsync("127.0.0.1", smtpPort);
+            await client.ConnectAsync(socket, "127.0.0.1", smtpPort, MailKit.Security.SecureSocketOptions.None);
+            while (Interlocked.Increment(ref next) < count)
+            {
+                await client.SendAsync(message);
+            }
+            await client.DisconnectAsync(quit: true);
+        }));
+        clock.Stop();
+        var received = (await ReceivedAsync(maildev, count)).Count;
+        Console.WriteLine($"  server ceiling: the same {raw.Length:N0}-byte email {count:N0} times over {connections} connections by a bare MailKit client: "
+            + $"{clock.Elapsed.TotalSeconds:0.0} s = {count / clock.Elapsed.TotalSeconds:0} messages/s ({received:N0} received)");
+        (await maildev.DeleteAsync("/email/all")).EnsureSuccessStatusCode();
     }
 
     private static int Arg(string[] args, string name, int fallback)
