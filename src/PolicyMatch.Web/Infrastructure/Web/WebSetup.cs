@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -18,6 +19,14 @@ public static class WebSetup
     /// </summary>
     public static IServiceCollection AddPortalWeb(this IServiceCollection services)
     {
+        // MVC takes the pages of its view writer (1,024 chars each) and its response writer's buffers from
+        // the ArrayPool<char> in the container, by default ArrayPool<char>.Shared. A list rendered by a
+        // component is written synchronously, all of it into such pages before they are flushed: tens of
+        // pages per list, and the shared pool keeps few arrays of one size per core, so under load most
+        // pages were new arrays — a fifth of the matches page's allocations (301 KB a request; 246 KB with
+        // this pool, measured with dotnet-counters). Registered before MVC, which only adds its default
+        // when none is there. At most 256 arrays per size up to 16K chars are kept.
+        services.AddSingleton(ArrayPool<char>.Create(maxArrayLength: 16 * 1024, maxArraysPerBucket: 256));
         services.AddControllersWithViews(options => options.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()))
             .AddRazorOptions(options =>
             {
