@@ -6,12 +6,15 @@
 # Scenarios: "api-match" (POST /api/match, 8 profiles rotated) and "matches-page" (GET /check?…,
 # the quick check's result page, 6 profiles rotated). Prints one table row per scenario.
 # wrk runs on the same machine and takes CPU from the portal: keep its threads few (1–2).
+# Each scenario is warmed up for 30 s by default: with tiered compilation the runtime was still
+# compiling about 200 methods/s to tier 1 after 20 s of load on 2 cores (dotnet-counters,
+# dotnet.jit.compiled_methods), so a shorter warm-up measures the JIT as much as the portal.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 here=$root/tests/load
 
-db=sqlite duration=20 warmup=5 threads=2 connections=64 port=5090 build=1
+db=sqlite duration=20 warmup=30 threads=2 connections=64 port=5090 build=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --db) db=$2; shift 2 ;;
