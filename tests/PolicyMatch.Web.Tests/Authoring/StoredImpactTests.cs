@@ -107,12 +107,16 @@ public sealed class StoredImpactTests : IDisposable
         Assert.Equal([stays], Assert.Single(users).CompanyIds);
     }
 
-    /// <summary>A draft of <see cref="Measure"/> whose only criterion is <paramref name="rule"/>.</summary>
-    private async Task<(MeasureVersionRow Published, MeasureVersionRow Draft)> DraftAsync(JsonNode rule)
+    /// <summary>
+    /// A draft of <see cref="Measure"/> whose only criterion is <paramref name="rule"/>, as version
+    /// published + <paramref name="ahead"/>: a saved draft is a version of its own, and a version's rules are
+    /// compiled once (EligibilityEngine caches them by version).
+    /// </summary>
+    private async Task<(MeasureVersionRow Published, MeasureVersionRow Draft)> DraftAsync(JsonNode rule, int ahead)
     {
         var published = (await _portal.Service<CatalogRepository>().GetMeasureAsync(Measure))!;
         var criteria = new JsonArray(new JsonObject { ["id"] = "only", ["label_zh"] = "条件", ["label_en"] = "criterion", ["rule"] = rule });
-        return (published, published with { Version = published.Version + 1, Status = "draft", CriteriaJson = criteria.ToJsonString() });
+        return (published, published with { Version = published.Version + ahead, Status = "draft", CriteriaJson = criteria.ToJsonString() });
     }
 
     [Fact]
@@ -136,7 +140,7 @@ public sealed class StoredImpactTests : IDisposable
         string[] Names(IEnumerable<CompanyRef> companies) => companies.Select(c => c.Name).ToArray();
 
         // Wider (通州 or 海淀): the 海淀 companies are newly eligible, by name; nobody drops out.
-        var (published, wider) = await DraftAsync(JsonNode.Parse("""{"in":[{"var":"district"},["通州区","海淀区"]]}""")!);
+        var (published, wider) = await DraftAsync(JsonNode.Parse("""{"in":[{"var":"district"},["通州区","海淀区"]]}""")!, 1);
         var report = await impact.RunAsync(wider, published, today, default);
         Assert.Equal(today, report.PublishedStoredAsOf);
         Assert.True(report.DraftEvaluated);
@@ -145,7 +149,7 @@ public sealed class StoredImpactTests : IDisposable
         Assert.Equal(Names(report.Eligible).Order(StringComparer.Ordinal), Names(report.Eligible));
 
         // Narrower (two names): the other 通州 companies are no longer eligible, by name, read by id.
-        var (_, narrower) = await DraftAsync(JsonNode.Parse("""{"in":[{"var":"name"},["Delta 通州","Bravo 通州"]]}""")!);
+        var (_, narrower) = await DraftAsync(JsonNode.Parse("""{"in":[{"var":"name"},["Delta 通州","Bravo 通州"]]}""")!, 2);
         report = await impact.RunAsync(narrower, published, today, default);
         Assert.Equal(["Bravo 通州", "Delta 通州"], Names(report.Eligible));
         Assert.Equal(["Alpha 通州", "Charlie 通州"], Names(report.NoLongerEligible));

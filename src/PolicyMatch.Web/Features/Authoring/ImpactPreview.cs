@@ -240,6 +240,12 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
         return new Side(new OutcomeCounts(eligibleCount, needs, notEligible + skipped), eligible, unreadable, null, skipped) { InIdOrder = true };
     }
 
+    /// <summary>
+    /// A name twice in one object is refused, as JsonNode (which the portal reads profiles with) refuses it:
+    /// such a row is unreadable here too, where it used to stop the preview.
+    /// </summary>
+    private static readonly JsonDocumentOptions ProfileOptions = new() { AllowDuplicateProperties = false };
+
     /// <summary>The group <see cref="MatchService.Match"/> gives the profile; null when the stored profile cannot be read.</summary>
     private MatchGroup? Match(PublishedMeasure measure, byte[] profileUtf8, DateOnly asOf)
     {
@@ -248,7 +254,7 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(profileUtf8);
+            document = JsonDocument.Parse(profileUtf8, ProfileOptions);
         }
         catch (JsonException)
         {
