@@ -59,7 +59,7 @@ public sealed record ImpactReport(
 /// </summary>
 public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService matching, StoredMatches stored)
 {
-    /// <summary>Companies per page. Two pages are held at a time (one evaluated, one read), so smaller pages leave less for each collection to keep.</summary>
+    /// <summary>Companies per page. Two pages are held at a time (one evaluated, one read): small pages keep that small while collections run.</summary>
     public const int PageSize = 500;
 
     /// <summary>How many eligible companies the preview page lists (by name); the CSV export has them all.</summary>
