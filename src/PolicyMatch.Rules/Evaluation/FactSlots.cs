@@ -28,6 +28,11 @@ internal static class FactSlots
 
     public static int IndexOf(string name) => Index.TryGetValue(name, out var i) ? i : -1;
 
+    private static readonly FrozenDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> IndexBySpan = Index.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>The slot of a name held in a span (no string allocated), or −1.</summary>
+    public static int IndexOf(ReadOnlySpan<char> name) => IndexBySpan.TryGetValue(name, out var i) ? i : -1;
+
     public static readonly int District = IndexOf(Facts.District);
     public static readonly int EstablishedOn = IndexOf(Facts.EstablishedOn);
     public static readonly int Employees = IndexOf(Facts.Employees);

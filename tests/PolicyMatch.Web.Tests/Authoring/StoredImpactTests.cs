@@ -107,6 +107,66 @@ public sealed class StoredImpactTests : IDisposable
         Assert.Equal([stays], Assert.Single(users).CompanyIds);
     }
 
+    /// <summary>
+    /// A draft of <see cref="Measure"/> whose only criterion is <paramref name="rule"/>, as version
+    /// published + <paramref name="ahead"/>: a saved draft is a version of its own, and a version's rules are
+    /// compiled once (EligibilityEngine caches them by version).
+    /// </summary>
+    private async Task<(MeasureVersionRow Published, MeasureVersionRow Draft)> DraftAsync(JsonNode rule, int ahead)
+    {
+        var published = (await _portal.Service<CatalogRepository>().GetMeasureAsync(Measure))!;
+        var criteria = new JsonArray(new JsonObject { ["id"] = "only", ["label_zh"] = "条件", ["label_en"] = "criterion", ["rule"] = rule });
+        return (published, published with { Version = published.Version + ahead, Status = "draft", CriteriaJson = criteria.ToJsonString() });
+    }
+
+    [Fact]
+    public async Task A_comparison_with_the_stored_matches_lists_the_changes_by_name_and_counts_profiles_it_cannot_read()
+    {
+        // Created out of name order, so that the lists' order is the preview's doing; Latin initials, which
+        // every collation orders alike (the no longer eligible are ordered by the database, as stored lists are).
+        var tongzhou = new List<long>();
+        foreach (var name in new[] { "Charlie 通州", "Alpha 通州", "Delta 通州", "Bravo 通州" })
+        {
+            tongzhou.Add(await _portal.CompanyAsync(NoticeFixtures.Tongzhou, null, name));
+        }
+        var haidian = new List<long>();
+        foreach (var name in new[] { "Foxtrot 海淀", "Echo 海淀" })
+        {
+            haidian.Add(await _portal.CompanyAsync(NoticeFixtures.Haidian, null, name));
+        }
+        var today = BeijingTime.Today(TimeProvider.System);
+        await _portal.Service<RematchService>().RefreshAllAsync(today);
+        var impact = _portal.Service<ImpactPreview>();
+        string[] Names(IEnumerable<CompanyRef> companies) => companies.Select(c => c.Name).ToArray();
+
+        // Wider (通州 or 海淀): the 海淀 companies are newly eligible, by name; nobody drops out.
+        var (published, wider) = await DraftAsync(JsonNode.Parse("""{"in":[{"var":"district"},["通州区","海淀区"]]}""")!, 1);
+        var report = await impact.RunAsync(wider, published, today, default);
+        Assert.Equal(today, report.PublishedStoredAsOf);
+        Assert.True(report.DraftEvaluated);
+        Assert.Equal(["Echo 海淀", "Foxtrot 海淀"], Names(report.NewlyEligible));
+        Assert.Empty(report.NoLongerEligible);
+        Assert.Equal(Names(report.Eligible).Order(StringComparer.Ordinal), Names(report.Eligible));
+
+        // Narrower (two names): the other 通州 companies are no longer eligible, by name, read by id.
+        var (_, narrower) = await DraftAsync(JsonNode.Parse("""{"in":[{"var":"name"},["Delta 通州","Bravo 通州"]]}""")!, 2);
+        report = await impact.RunAsync(narrower, published, today, default);
+        Assert.Equal(["Bravo 通州", "Delta 通州"], Names(report.Eligible));
+        Assert.Equal(["Alpha 通州", "Charlie 通州"], Names(report.NoLongerEligible));
+        Assert.Empty(report.NewlyEligible);
+        Assert.Equal(0, report.Unreadable);
+
+        // Profiles edited by hand into JSON the portal never writes (not JSON; a name twice; not an object):
+        // counted as unreadable, not eligible, and the preview still answers.
+        await _portal.ExecuteAsync("UPDATE companies SET profile_json = @P WHERE id = @Id", new { P = "{\"name\":", Id = tongzhou[1] });
+        await _portal.ExecuteAsync("UPDATE companies SET profile_json = @P WHERE id = @Id", new { P = """{"name":"Charlie 通州","district":"通州区","district":"通州区"}""", Id = tongzhou[0] });
+        await _portal.ExecuteAsync("UPDATE companies SET profile_json = @P WHERE id = @Id", new { P = "[]", Id = tongzhou[2] });
+        report = await impact.RunAsync(narrower, published, today, default);
+        Assert.Equal(3, report.Unreadable);
+        Assert.Equal(["Bravo 通州"], Names(report.Eligible));
+        Assert.Equal(["Alpha 通州", "Charlie 通州", "Delta 通州"], Names(report.NoLongerEligible));
+    }
+
     [Theory]
     [InlineData("""[{"==":[{"var":"district"},"通州区"]},{">=":[{"var":"employees"},5]}]""", "通州区")]
     [InlineData("""[{"in":[{"var":"district"},["通州区","昌平区"]]}]""", "昌平区,通州区")]

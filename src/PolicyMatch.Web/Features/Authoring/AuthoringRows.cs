@@ -11,7 +11,11 @@ public sealed record CompanyProfileRow
     public string Uscc { get; init; } = "";
     public string Name { get; init; } = "";
     public string District { get; init; } = "";
-    public string ProfileJson { get; init; } = "{}";
+    /// <summary>
+    /// The stored profile (profile_json) as UTF-8 bytes, which is what the JSON parser reads: as a string it
+    /// would be decoded from the database's UTF-8 and encoded back, twice the bytes for every profile.
+    /// </summary>
+    public byte[] ProfileUtf8 { get; init; } = [];
 
     /// <summary>Null while nobody has proved the company's ownership (issue 14 item 8): exports say so.</summary>
     public string? VerifiedAt { get; init; }

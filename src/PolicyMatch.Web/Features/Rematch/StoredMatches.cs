@@ -283,6 +283,15 @@ public sealed class StoredMatches(IDbConnectionFactory connections)
         return (await db.QueryAsync<StoredCompany>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
     }
 
+    /// <summary>The ids of the companies stored with one outcome for a measure version, in no order: read from the index by measure alone.</summary>
+    public async Task<IReadOnlyList<long>> CompanyIdsAsync(string measureId, long version, string outcome, CancellationToken ct)
+    {
+        await using var db = await connections.OpenAsync(ct);
+        return (await db.QueryAsync<long>(new CommandDefinition(
+            "SELECT company_id FROM company_matches WHERE measure_id = @Measure AND outcome = @Outcome AND measure_version = @Version",
+            new { Measure = measureId, Outcome = outcome, Version = version }, cancellationToken: ct))).AsList();
+    }
+
     /// <summary>How many companies each stored outcome has for one measure version.</summary>
     public async Task<IReadOnlyDictionary<string, long>> CountsOfVersionAsync(string measureId, long version, CancellationToken ct = default)
     {
