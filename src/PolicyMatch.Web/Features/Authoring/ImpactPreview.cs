@@ -71,10 +71,11 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
         public IReadOnlySet<long>? EligibleIds { get; init; }
 
         /// <summary>
-        /// <see cref="Eligible"/> is in id order (evaluated), not by name: a preview shows the first 200 by name,
-        /// so only those are picked (and the newly / no longer eligible sorted), not 100,000 names sorted.
+        /// <see cref="Eligible"/> is in id order when it was evaluated (no stored date), not by name: a preview
+        /// shows the first 200 by name, so only those are picked (and the newly / no longer eligible sorted),
+        /// not 100,000 names sorted. A stored list is read by name.
         /// </summary>
-        public bool InIdOrder { get; init; }
+        public bool InIdOrder => StoredAsOf is null;
     }
 
     /// <summary>The order of an evaluated list: by name (ordinal), then id.</summary>
@@ -151,7 +152,7 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
         // Dense: at least one company in 20 is eligible, so a walk by name finds the first `limit` soon.
         var dense = (long)eligibleCount * 20 >= total;
         var eligible = (await stored.CompaniesAsync(version.MeasureId, version.Version, "eligible", limit, dense, ct))
-            .Select(c => new CompanyRef(c.Id, c.Uscc, c.Name, c.District, c.VerifiedAt is not null)).ToList();
+            .Select(Ref).ToList();
         return new Side(outcomes, eligible, 0, storedAsOf, 0);
     }
 
@@ -172,8 +173,10 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
             WHERE id IN (SELECT CAST(j.value AS BIGINT) FROM {SqlDialect.Of(connection).JsonArrayRows("@Ids", "j")})
             ORDER BY name, id
             """, new { Ids = JsonSerializer.Serialize(ids) }, cancellationToken: ct));
-        return rows.Select(c => new CompanyRef(c.Id, c.Uscc, c.Name, c.District, c.VerifiedAt is not null)).ToList();
+        return rows.Select(Ref).ToList();
     }
+
+    private static CompanyRef Ref(StoredCompany c) => new(c.Id, c.Uscc, c.Name, c.District, c.VerifiedAt is not null);
 
     private async Task<long> CompanyCountAsync(CancellationToken ct)
     {
@@ -189,7 +192,7 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
         var eligible = new List<CompanyRef>();
         var groups = new MatchGroup?[PageSize];
         await using var connection = await connections.OpenAsync(ct);
-        var total = districts is null ? 0 : await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM companies", cancellationToken: ct));
+        var total = districts is null ? 0 : await CompanyCountAsync(ct);
         // A JSON list, not Dapper's "IN @list" (PostgreSQL is sent an array there, which IN does not take).
         var inDistricts = $"district IN (SELECT d.value FROM {SqlDialect.Of(connection).JsonArrayRows("@Districts", "d")})";
         var districtsJson = JsonSerializer.Serialize(districts ?? []);
@@ -237,7 +240,7 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
             await ((Task)reading).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         var skipped = districts is null ? 0 : (int)total - evaluated;
-        return new Side(new OutcomeCounts(eligibleCount, needs, notEligible + skipped), eligible, unreadable, null, skipped) { InIdOrder = true };
+        return new Side(new OutcomeCounts(eligibleCount, needs, notEligible + skipped), eligible, unreadable, null, skipped);
     }
 
     /// <summary>
