@@ -264,22 +264,16 @@ public sealed class StoredMatches(IDbConnectionFactory connections)
     {
         await using var db = await connections.OpenAsync(ct);
         var args = new { Measure = measureId, Outcome = outcome, Version = version, Limit = limit ?? int.MaxValue };
-        // In SQLite, CROSS JOIN keeps the written order (companies first); PostgreSQL plans either itself.
-        var sql = limit is not null && dense
-            ? """
-              SELECT c.id, c.uscc, c.name, c.district, c.verified_at
-              FROM companies c CROSS JOIN company_matches m
-              WHERE m.company_id = c.id AND m.measure_id = @Measure AND m.outcome = @Outcome AND m.measure_version = @Version
-              ORDER BY c.name, c.id
-              LIMIT @Limit
-              """
-            : """
-              SELECT c.id, c.uscc, c.name, c.district, c.verified_at
-              FROM company_matches m JOIN companies c ON c.id = m.company_id
-              WHERE m.measure_id = @Measure AND m.outcome = @Outcome AND m.measure_version = @Version
-              ORDER BY c.name, c.id
-              LIMIT @Limit
-              """;
+        // The two plans differ only in which table comes first. In SQLite, CROSS JOIN keeps the written order
+        // (a dense walk starts from the companies, a sparse read from the rows); PostgreSQL plans either itself.
+        var tables = limit is not null && dense ? "companies c CROSS JOIN company_matches m" : "company_matches m CROSS JOIN companies c";
+        var sql = $"""
+            SELECT c.id, c.uscc, c.name, c.district, c.verified_at
+            FROM {tables}
+            WHERE m.company_id = c.id AND m.measure_id = @Measure AND m.outcome = @Outcome AND m.measure_version = @Version
+            ORDER BY c.name, c.id
+            LIMIT @Limit
+            """;
         return (await db.QueryAsync<StoredCompany>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
     }
 
