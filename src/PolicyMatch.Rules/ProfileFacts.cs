@@ -110,8 +110,10 @@ public sealed class ProfileFacts
     /// a <see cref="JsonObject"/> first: for code that reads many stored profiles (the impact preview of a
     /// draft), where materialising every profile's nodes cost more than deriving its facts. A value parsed into a
     /// JsonNode is read through its JsonElement (<see cref="ValJson.FromValue"/>), so both give equal facts.
+    /// With <paramref name="only"/> (what one measure's rules read, <see cref="CompiledMeasure.FactsRead"/>),
+    /// the other values are left unread: unknown here, and never read by those rules, which decide alike.
     /// </summary>
-    public static ProfileFacts From(JsonElement profile, DateOnly asOf)
+    public static ProfileFacts From(JsonElement profile, DateOnly asOf, FactSelection? only = null)
     {
         if (profile.ValueKind != JsonValueKind.Object)
         {
@@ -130,9 +132,15 @@ public sealed class ProfileFacts
             var slot = raw.Length <= chars.Length && !raw.Contains((byte)'\\') && Ascii.ToUtf16(raw, chars, out var length) == OperationStatus.Done
                 ? FactSlots.IndexOf(chars[..length])
                 : FactSlots.IndexOf(property.Name);
-            if (slot < FactSlots.PublicCount)
+            if (slot >= FactSlots.PublicCount)
             {
-                Put(plain, ref extras, slot, slot < 0 ? property.Name : FactSlots.Names[slot], ValJson.FromElement(property.Value));
+                continue; // a derived name: computed, never read
+            }
+
+            var name = slot < 0 ? property.Name : FactSlots.Names[slot];
+            if (only is null || (slot < 0 ? only.IncludesOther(name) : only.Includes(slot)))
+            {
+                Put(plain, ref extras, slot, name, ValJson.FromElement(property.Value));
             }
         }
 

@@ -100,7 +100,7 @@ public class FastPathEquivalenceTests
 
     private static string Describe(CompiledRule rule) => rule.Root.ToString() ?? "";
 
-    private static JsonNode Rule(Random rng, int depth)
+    internal static JsonNode Rule(Random rng, int depth)
     {
         var pick = depth <= 0 ? rng.Next(8) : rng.Next(14);
         return pick switch
@@ -122,7 +122,7 @@ public class FastPathEquivalenceTests
         };
     }
 
-    private static JsonObject Profile(Random rng)
+    internal static JsonObject Profile(Random rng)
     {
         var p = new JsonObject();
         void Maybe(string name, Func<JsonNode?> value)

@@ -13,7 +13,11 @@ public sealed class CompiledMeasure
         Criteria = source.Criteria;
         Compiled = criteria;
         Atoms = [.. criteria.Select(c => FastCompiler.ToAtom(c.Rule.KleenePred))];
+        FactsRead = FactSelection.Of(criteria.Select(c => c.Rule));
     }
+
+    /// <summary>The profile facts the criteria can read; null when a criterion reads data it names only while running.</summary>
+    public FactSelection? FactsRead { get; }
 
     public string MeasureId { get; }
 
