@@ -167,6 +167,35 @@ public sealed class StoredImpactTests : IDisposable
         Assert.Equal(["Alpha 通州", "Charlie 通州", "Delta 通州"], Names(report.NoLongerEligible));
     }
 
+    [Fact]
+    public async Task A_draft_that_changes_more_companies_than_the_page_lists_counts_them_all_and_lists_the_first_by_name()
+    {
+        // More newly eligible companies than the preview reads by id (20,000): the first 200 are found by
+        // walking the index by name. Inserted in one statement, in an order that is not their names' order.
+        const int Bulk = 20_050;
+        await _portal.CompanyAsync(NoticeFixtures.Tongzhou, null, "通州·已符合");
+        var today = BeijingTime.Today(TimeProvider.System);
+        await _portal.Service<RematchService>().RefreshAllAsync(today);
+        await _portal.ExecuteAsync($"""
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {Bulk})
+            INSERT INTO companies (uscc, name, district, profile_json, created_at, updated_at)
+            SELECT 'BULK' || i, '海淀批量' || ((i * 7919) % {Bulk}), '海淀区', '{"{"}"district":"海淀区"{"}"}', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM n
+            """);
+        var (published, wider) = await DraftAsync(JsonNode.Parse("""{"in":[{"var":"district"},["通州区","海淀区"]]}""")!, 1);
+
+        var report = await _portal.Service<ImpactPreview>().RunAsync(wider, published, today, default);
+
+        Assert.Equal(Bulk, report.NewlyEligibleCount);
+        Assert.Equal(0, report.NoLongerEligibleCount);
+        Assert.Equal(Bulk + 1, report.DraftCounts.Eligible);
+        var firstByName = await _portal.QueryAsync<string>(
+            "SELECT name FROM companies WHERE district IN ('通州区', '海淀区') ORDER BY name, id LIMIT 200");
+        Assert.Equal(firstByName, report.Eligible.Select(c => c.Name));
+        var firstNew = await _portal.QueryAsync<string>(
+            "SELECT name FROM companies WHERE uscc LIKE 'BULK%' ORDER BY name, id LIMIT 200");
+        Assert.Equal(firstNew, report.NewlyEligible.Select(c => c.Name));
+    }
+
     [Theory]
     [InlineData("""[{"==":[{"var":"district"},"通州区"]},{">=":[{"var":"employees"},5]}]""", "通州区")]
     [InlineData("""[{"in":[{"var":"district"},["通州区","昌平区"]]}]""", "昌平区,通州区")]

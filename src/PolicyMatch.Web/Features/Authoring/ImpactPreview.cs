@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
@@ -29,6 +30,12 @@ public sealed record ImpactReport(
     IReadOnlyList<CompanyRef> NoLongerEligible,
     int Unreadable)
 {
+    /// <summary>How many companies the draft makes eligible; <see cref="NewlyEligible"/> lists the first <see cref="ImpactPreview.Listed"/> by name.</summary>
+    public int NewlyEligibleCount { get; init; }
+
+    /// <summary>How many companies the draft makes no longer eligible; <see cref="NoLongerEligible"/> lists the first by name.</summary>
+    public int NoLongerEligibleCount { get; init; }
+
     public bool ComparesVersions => Published is not null && Published.Version != Draft.Version;
 
     /// <summary>The date of the stored matches the published version's figures come from; null when they were evaluated here.</summary>
@@ -53,9 +60,11 @@ public sealed record ImpactReport(
 /// while each is evaluated on every core, so memory grows with the eligible lists only; and when the draft's
 /// criteria require districts, only companies in them (or without one) are read, the others cannot be
 /// eligible (a criterion that is false makes the whole measure not eligible). Stale or missing stored rows
-/// fall back to the same evaluation. Compared with a published version, the stored side is read as ids.
-/// For 100,000 companies the cost is the profiles themselves (read, parse, facts) and the garbage they
-/// leave: the benchmark's README has the figures and what each change gained.
+/// fall back to the same evaluation. An evaluation keeps only the ids of the eligible companies, and a
+/// comparison reads the published side's ids from the index: the names, codes and districts shown are then
+/// read for the companies listed (the first <see cref="Listed"/> by name), not for all of them. For 100,000
+/// companies the cost is the profiles themselves (read, parse, facts) and the garbage they leave: the
+/// benchmark's README has the figures and what each change gained.
 /// </summary>
 public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService matching, StoredMatches stored)
 {
@@ -65,27 +74,19 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
     /// <summary>How many eligible companies the preview page lists (by name); the CSV export has them all.</summary>
     public const int Listed = 200;
 
-    private sealed record Side(OutcomeCounts Counts, IReadOnlyList<CompanyRef> Eligible, int Unreadable, DateOnly? StoredAsOf, int Skipped)
+    /// <summary>
+    /// One version's figures. Its eligible companies are either <see cref="Eligible"/>, read by name from the
+    /// stored matches (the first <see cref="Listed"/>, or all for the 免申即享 list), or <see cref="EligibleIds"/>:
+    /// all of them as ids, evaluated or read from the index by measure for a comparison. Ids keep an
+    /// evaluation of 100,000 eligible companies from holding 100,000 names, codes and districts (read per row,
+    /// and kept alive through every collection while the rest is evaluated) when a page shows 200.
+    /// </summary>
+    private sealed record Side(OutcomeCounts Counts, int Unreadable, DateOnly? StoredAsOf, int Skipped)
     {
-        /// <summary>Set when only the ids of the eligible companies were read (stored, for a comparison): <see cref="Eligible"/> is then empty.</summary>
+        public IReadOnlyList<CompanyRef>? Eligible { get; init; }
+
         public IReadOnlySet<long>? EligibleIds { get; init; }
-
-        /// <summary>
-        /// <see cref="Eligible"/> is in id order when it was evaluated (no stored date), not by name: a preview
-        /// shows the first 200 by name, so only those are picked (and the newly / no longer eligible sorted),
-        /// not 100,000 names sorted. A stored list is read by name.
-        /// </summary>
-        public bool InIdOrder => StoredAsOf is null;
     }
-
-    /// <summary>The order of an evaluated list: by name (ordinal), then id.</summary>
-    private static readonly Comparer<CompanyRef> ByName =
-        Comparer<CompanyRef>.Create((a, b) => string.CompareOrdinal(a.Name, b.Name) is var c && c != 0 ? c : a.Id.CompareTo(b.Id));
-
-    /// <summary>Companies of a side by name, the first <paramref name="first"/> of them or all.</summary>
-    private static IReadOnlyList<CompanyRef> Ordered(Side side, IEnumerable<CompanyRef> companies, int first = int.MaxValue) =>
-        // Order().Take() selects the first ones without sorting the rest.
-        (side.InIdOrder ? companies.Order(ByName) : companies).Take(first).ToList();
 
     public async Task<ImpactReport> RunAsync(MeasureVersionRow draft, MeasureVersionRow? published, DateOnly asOf, CancellationToken ct)
     {
@@ -95,24 +96,26 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
         var sameCriteria = published is not null && published.Version != draft.Version && SameCriteria(draft, published);
         var comparing = published is not null && published.Version != draft.Version && !sameCriteria;
         // Comparing needs the published version's eligible companies as a set: from the stored matches, their
-        // ids only (the index by measure), not 100,000 names joined and sorted; those no longer eligible are
-        // then read by id, in the order the stored list has.
+        // ids only (the index by measure), not 100,000 names joined and sorted.
         var publishedSide = published is null ? null
             : await StoredSideAsync(published, asOf, comparing ? null : Listed, idsOnly: comparing, ct) ?? await EvaluateAsync(published, asOf, ct);
         var draftSide = published is not null && !comparing ? publishedSide! : await EvaluateAsync(draft, asOf, ct);
-        IReadOnlyList<CompanyRef> newly = [], noLonger = [];
+        List<long> newly = [], noLonger = [];
         if (publishedSide is not null && !ReferenceEquals(publishedSide, draftSide))
         {
-            var before = publishedSide.EligibleIds ?? publishedSide.Eligible.Select(c => c.Id).ToHashSet();
-            var now = draftSide.Eligible.Select(c => c.Id).ToHashSet();
-            newly = Ordered(draftSide, draftSide.Eligible.Where(c => !before.Contains(c.Id)));
-            noLonger = publishedSide.EligibleIds is null
-                ? Ordered(publishedSide, publishedSide.Eligible.Where(c => !now.Contains(c.Id)))
-                : await CompaniesByNameAsync(before.Where(id => !now.Contains(id)).ToList(), ct);
+            // Both sides of a comparison are sets of ids (stored ids-only, or evaluated).
+            var before = publishedSide.EligibleIds!;
+            var now = draftSide.EligibleIds!;
+            newly = now.Where(id => !before.Contains(id)).ToList();
+            noLonger = before.Where(id => !now.Contains(id)).ToList();
         }
-        return new ImpactReport(asOf, draft, published, draftSide.Counts, publishedSide?.Counts, Ordered(draftSide, draftSide.Eligible, Listed), newly, noLonger,
+        return new ImpactReport(asOf, draft, published, draftSide.Counts, publishedSide?.Counts,
+            draftSide.Eligible ?? await CompaniesByNameAsync(draftSide.EligibleIds!, Listed, ct),
+            await CompaniesByNameAsync(newly, Listed, ct), await CompaniesByNameAsync(noLonger, Listed, ct),
             Math.Max(draftSide.Unreadable, publishedSide?.Unreadable ?? 0))
         {
+            NewlyEligibleCount = newly.Count,
+            NoLongerEligibleCount = noLonger.Count,
             PublishedStoredAsOf = publishedSide?.StoredAsOf,
             DraftEvaluated = draftSide.StoredAsOf is null,
             SkippedByDistrict = draftSide.Skipped,
@@ -128,7 +131,7 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
     public async Task<IReadOnlyList<CompanyRef>> EligibleAsync(MeasureVersionRow version, DateOnly asOf, CancellationToken ct)
     {
         var side = await StoredSideAsync(version, asOf, null, idsOnly: false, ct) ?? await EvaluateAsync(version, asOf, ct);
-        return side.InIdOrder ? Ordered(side, side.Eligible) : side.Eligible;
+        return side.Eligible ?? await CompaniesByNameAsync(side.EligibleIds!, int.MaxValue, ct);
     }
 
     /// <summary>The figures of a published version from the stored matches; null when they are not fresh for the date.</summary>
@@ -147,34 +150,76 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
         if (idsOnly)
         {
             var ids = await stored.CompanyIdsAsync(version.MeasureId, version.Version, "eligible", ct);
-            return new Side(outcomes, [], 0, storedAsOf, 0) { EligibleIds = ids.ToHashSet() };
+            return new Side(outcomes, 0, storedAsOf, 0) { EligibleIds = ids.ToHashSet() };
         }
         // Dense: at least one company in 20 is eligible, so a walk by name finds the first `limit` soon.
         var dense = (long)eligibleCount * 20 >= total;
         var eligible = (await stored.CompaniesAsync(version.MeasureId, version.Version, "eligible", limit, dense, ct))
             .Select(Ref).ToList();
-        return new Side(outcomes, eligible, 0, storedAsOf, 0);
+        return new Side(outcomes, 0, storedAsOf, 0) { Eligible = eligible };
     }
 
     /// <summary>
-    /// Companies by id, ordered as <see cref="StoredMatches.CompaniesAsync"/> orders a stored list (name, then
-    /// id, by the database's collation), so a list read by id reads like one read from the stored matches.
-    /// Ids of companies deleted since the rematch are left out, as the stored list's join leaves them out.
+    /// The first <paramref name="limit"/> of some companies, ordered as <see cref="StoredMatches.CompaniesAsync"/>
+    /// orders a stored list (name, then id, by the database's collation), so a list read by id reads like one
+    /// read from the stored matches. Ids of companies deleted since are left out, as the stored list's join
+    /// leaves them out. The companies are read by id (a JSON list) and sorted; for the first 200 of more than
+    /// <see cref="ReadById"/> (an evaluation of a measure most companies match), the index by name is walked
+    /// first and the first ids in the set kept: it holds the names, so the walk reads no row of the table,
+    /// where sending 100,000 ids would read and sort them all.
     /// </summary>
-    private async Task<IReadOnlyList<CompanyRef>> CompaniesByNameAsync(IReadOnlyList<long> ids, CancellationToken ct)
+    private async Task<IReadOnlyList<CompanyRef>> CompaniesByNameAsync(IReadOnlyCollection<long> ids, int limit, CancellationToken ct)
     {
         if (ids.Count == 0)
         {
             return [];
         }
         await using var connection = await connections.OpenAsync(ct);
+        if (ids.Count > ReadById && limit < ids.Count)
+        {
+            ids = await FirstInNameOrderAsync(connection, ids as IReadOnlySet<long> ?? ids.ToHashSet(), limit, ct);
+        }
         var rows = await connection.QueryAsync<StoredCompany>(new CommandDefinition($"""
             SELECT id, uscc, name, district, verified_at FROM companies
             WHERE id IN (SELECT CAST(j.value AS BIGINT) FROM {SqlDialect.Of(connection).JsonArrayRows("@Ids", "j")})
             ORDER BY name, id
-            """, new { Ids = JsonSerializer.Serialize(ids) }, cancellationToken: ct));
+            LIMIT @Limit
+            """, new { Ids = JsonSerializer.Serialize(ids), Limit = limit }, cancellationToken: ct));
         return rows.Select(Ref).ToList();
     }
+
+    /// <summary>Up to this many companies are read by id and sorted; the first few of more are found in the index by name.</summary>
+    private const int ReadById = 20_000;
+
+    /// <summary>
+    /// The first <paramref name="limit"/> ids of a set in name order, walking ix_companies_name (name, id) by
+    /// keyset pages. Reading the index only, a page costs little even when the set's companies are far into
+    /// the alphabet (names cluster: a district's companies can share a prefix).
+    /// </summary>
+    private static async Task<List<long>> FirstInNameOrderAsync(DbConnection connection, IReadOnlySet<long> set, int limit, CancellationToken ct)
+    {
+        var found = new List<long>(limit);
+        (long Id, string Name)? last = null;
+        while (found.Count < limit)
+        {
+            var page = (await connection.QueryAsync<(long Id, string Name)>(new CommandDefinition($"""
+                SELECT id, name FROM companies
+                {(last is null ? "" : "WHERE (name, id) > (@Name, @Id)")}
+                ORDER BY name, id
+                LIMIT @Take
+                """, new { last?.Name, last?.Id, Take = NamePage }, cancellationToken: ct))).AsList();
+            found.AddRange(page.Where(c => set.Contains(c.Id)).Take(limit - found.Count).Select(c => c.Id));
+            if (page.Count < NamePage)
+            {
+                break;
+            }
+            last = page[^1];
+        }
+        return found;
+    }
+
+    /// <summary>Index entries per read of a walk by name.</summary>
+    private const int NamePage = 5_000;
 
     private static CompanyRef Ref(StoredCompany c) => new(c.Id, c.Uscc, c.Name, c.District, c.VerifiedAt is not null);
 
@@ -188,24 +233,22 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
     {
         var measure = matching.Prepare(version);
         var districts = RequiredDistricts(version.Criteria());
-        int eligibleCount = 0, needs = 0, notEligible = 0, unreadable = 0, evaluated = 0;
-        var eligible = new List<CompanyRef>();
+        int needs = 0, notEligible = 0, unreadable = 0, evaluated = 0;
+        var eligible = new HashSet<long>();
         var groups = new MatchGroup?[PageSize];
         await using var connection = await connections.OpenAsync(ct);
         var total = districts is null ? 0 : await CompanyCountAsync(ct);
         // A JSON list, not Dapper's "IN @list" (PostgreSQL is sent an array there, which IN does not take).
         var inDistricts = $"district IN (SELECT d.value FROM {SqlDialect.Of(connection).JsonArrayRows("@Districts", "d")})";
-        var districtsJson = JsonSerializer.Serialize(districts ?? []);
+        var districtsJson = districts is null ? null : JsonSerializer.Serialize(districts);
         // The profile's UTF-8 bytes, as stored (SQLite's text is UTF-8; PostgreSQL's is converted whatever the server's encoding).
         var utf8 = SqlDialect.Of(connection).Provider == DbProvider.PostgreSql ? "convert_to(profile_json, 'UTF8')" : "CAST(profile_json AS BLOB)";
-        var columns = $"id, uscc, name, district, {utf8} AS profile_utf8, verified_at";
         var sql = districts is null
-            ? $"SELECT {columns} FROM companies WHERE id > @After ORDER BY id LIMIT @Take"
-            : $"SELECT {columns} FROM companies WHERE id > @After AND ({inDistricts} OR district IS NULL OR district = '') ORDER BY id LIMIT @Take";
+            ? $"SELECT id, {utf8} FROM companies WHERE id > @After ORDER BY id LIMIT @Take"
+            : $"SELECT id, {utf8} FROM companies WHERE id > @After AND ({inDistricts} OR district IS NULL OR district = '') ORDER BY id LIMIT @Take";
         // Keyset paging: each page is one short read, whatever the number of companies. On a thread of its own
         // (SQLite's reads are synchronous), so that the next page is read while this one is evaluated.
-        Task<List<CompanyProfileRow>> ReadAfter(long after) => Task.Run(async () => (await connection.QueryAsync<CompanyProfileRow>(
-            new CommandDefinition(sql, new { After = after, Take = PageSize, Districts = districtsJson }, cancellationToken: ct))).AsList(), ct);
+        Task<List<ProfileBytes>> ReadAfter(long after) => Task.Run(() => ReadPageAsync(connection, sql, after, districtsJson, ct), ct);
         var reading = ReadAfter(0);
         try
         {
@@ -217,16 +260,13 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
                     break;
                 }
                 reading = ReadAfter(page[^1].Id);
-                Parallel.For(0, page.Count, new ParallelOptions { CancellationToken = ct }, i => groups[i] = Match(measure, page[i].ProfileUtf8, asOf));
+                Parallel.For(0, page.Count, new ParallelOptions { CancellationToken = ct }, i => groups[i] = Match(measure, page[i].Utf8, asOf));
                 for (var i = 0; i < page.Count; i++)
                 {
                     switch (groups[i])
                     {
                         case null: unreadable++; break;
-                        case MatchGroup.Eligible:
-                            eligibleCount++;
-                            eligible.Add(new CompanyRef(page[i].Id, page[i].Uscc, page[i].Name, page[i].District, page[i].VerifiedAt is not null));
-                            break;
+                        case MatchGroup.Eligible: eligible.Add(page[i].Id); break;
                         case MatchGroup.NeedsInformation: needs++; break;
                         default: notEligible++; break;
                     }
@@ -240,7 +280,43 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
             await ((Task)reading).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         var skipped = districts is null ? 0 : (int)total - evaluated;
-        return new Side(new OutcomeCounts(eligibleCount, needs, notEligible + skipped), eligible, unreadable, null, skipped);
+        return new Side(new OutcomeCounts(eligible.Count, needs, notEligible + skipped), unreadable, null, skipped) { EligibleIds = eligible };
+    }
+
+    /// <summary>A company's id and its stored profile as UTF-8 bytes, which is what the JSON parser reads.</summary>
+    private readonly record struct ProfileBytes(long Id, byte[] Utf8);
+
+    /// <summary>
+    /// One page of (id, profile bytes), read column by column: a preview reads 100,000 rows, and a typed read
+    /// does not box every id or look each column up by name as mapping to an object does. The command is
+    /// disposed here: one left to its finalizer survives a collection and finalizes its statement on the
+    /// finalizer thread, 200 times a preview.
+    /// </summary>
+    private static async Task<List<ProfileBytes>> ReadPageAsync(DbConnection connection, string sql, long after, string? districtsJson, CancellationToken ct)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        AddParameter(command, "After", after);
+        AddParameter(command, "Take", PageSize);
+        if (districtsJson is not null)
+        {
+            AddParameter(command, "Districts", districtsJson);
+        }
+        var rows = new List<ProfileBytes>(PageSize);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new ProfileBytes(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)));
+        }
+        return rows;
+    }
+
+    private static void AddParameter(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
     }
 
     /// <summary>
@@ -253,7 +329,9 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
     private MatchGroup? Match(PublishedMeasure measure, byte[] profileUtf8, DateOnly asOf)
     {
         // Profiles are written by the portal and valid; a row edited by hand must not stop the preview.
-        // Read as a JsonDocument, not a JsonNode: building every profile's nodes cost more than evaluating it.
+        // Read as a JsonDocument, not a JsonNode: building every profile's nodes cost more than evaluating it;
+        // and only the values the measure's criteria read are converted into facts (the whole profile is still
+        // parsed, so a profile the portal could not read is unreadable here too).
         JsonDocument document;
         try
         {
@@ -266,7 +344,7 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
         using (document)
         {
             return document.RootElement.ValueKind == JsonValueKind.Object
-                ? matching.Match(measure, ProfileFacts.From(document.RootElement, asOf), asOf).Group
+                ? matching.Match(measure, ProfileFacts.From(document.RootElement, asOf, measure.Rules.FactsRead), asOf).Group
                 : null;
         }
     }
