@@ -207,9 +207,9 @@ public static class RematchBenchmark
             var draft = published with { Version = published.Version + 1, Status = "draft", CriteriaJson = criteria.ToJsonString() };
             var regions = published.Regions;
             var sample = await impact.RunAsync(published, published, today, CancellationToken.None);
-            var (users, storedAsOf) = await resolver.PreviewAsync([measureId], "claim_call", today.AddDays(1), regions);
+            var (users, _, storedAsOf) = await resolver.PreviewAsync([measureId], "claim_call", today.AddDays(1), regions);
             Console.WriteLine($"  previews of {measureId} (regions {string.Join("、", regions)}): {sample.DraftCounts.Eligible:N0} eligible of {sample.DraftCounts.Total:N0}, " +
-                $"stored as of {sample.PublishedStoredAsOf?.ToString("yyyy-MM-dd") ?? "(not used)"}; {users.Count:N0} recipients (stored as of {storedAsOf?.ToString("yyyy-MM-dd") ?? "(not used)"})");
+                $"stored as of {sample.PublishedStoredAsOf?.ToString("yyyy-MM-dd") ?? "(not used)"}; {users:N0} recipients (stored as of {storedAsOf?.ToString("yyyy-MM-dd") ?? "(not used)"})");
             ok &= sample.PublishedStoredAsOf is not null && storedAsOf is not null;
             if (!draftOnly)
             {

@@ -92,19 +92,49 @@ public sealed class StoredImpactTests : IDisposable
         var (moved, stays, today) = await StoredThenMovedAsync();
         var resolver = _portal.Service<RecipientResolver>();
 
-        var (users, storedAsOf) = await resolver.PreviewAsync([Measure], NoticeKind.ClaimCall, today.AddDays(1), ["通州区"]);
+        var (total, users, storedAsOf) = await resolver.PreviewAsync([Measure], NoticeKind.ClaimCall, today.AddDays(1), ["通州区"]);
+        Assert.Equal(1, total);
         Assert.Equal(today, storedAsOf);
         var recipient = Assert.Single(users);
         // The stored rows: both companies eligible; the region is read from the profile, so the moved one is not in 通州区.
         Assert.Equal([stays], recipient.CompanyIds);
-        (users, _) = await resolver.PreviewAsync([Measure], NoticeKind.ClaimCall, today.AddDays(1));
+        (_, users, _) = await resolver.PreviewAsync([Measure], NoticeKind.ClaimCall, today.AddDays(1));
         Assert.Equal([moved, stays], Assert.Single(users).CompanyIds.Order());
 
         // No rematch since the measure was published (a stale store): evaluated, and said so.
         await _portal.ExecuteAsync("DELETE FROM rematch_runs");
-        (users, storedAsOf) = await resolver.PreviewAsync([Measure], NoticeKind.ClaimCall, today.AddDays(1));
+        (_, users, storedAsOf) = await resolver.PreviewAsync([Measure], NoticeKind.ClaimCall, today.AddDays(1));
         Assert.Null(storedAsOf);
         Assert.Equal([stays], Assert.Single(users).CompanyIds);
+    }
+
+    [Fact]
+    public async Task The_recipient_preview_counts_every_user_and_lists_the_first_by_user_with_all_their_companies()
+    {
+        var (first, _) = await _portal.PersonAsync("first", NoticeKind.ClaimCall);
+        var (second, _) = await _portal.PersonAsync("second", NoticeKind.ClaimCall);
+        var (notSubscribed, _) = await _portal.PersonAsync("quiet");
+        var b = await _portal.CompanyAsync(NoticeFixtures.Tongzhou, first, "乙·通州");
+        var a = await _portal.CompanyAsync(NoticeFixtures.Tongzhou, first, "甲·通州");
+        await _portal.CompanyAsync(NoticeFixtures.Haidian, first, "丙·海淀"); // not eligible
+        await _portal.CompanyAsync(NoticeFixtures.Tongzhou, second, "丁·通州");
+        await _portal.CompanyAsync(NoticeFixtures.Tongzhou, notSubscribed, "戊·通州");
+        var today = BeijingTime.Today(TimeProvider.System);
+        await _portal.Service<RematchService>().RefreshAllAsync(today);
+        var resolver = _portal.Service<RecipientResolver>();
+
+        var preview = await resolver.PreviewAsync([Measure], NoticeKind.ClaimCall, today.AddDays(1), ["通州区"], first: 1);
+
+        Assert.Equal(today, preview.StoredAsOf);
+        Assert.Equal(2, preview.Total);
+        var listed = Assert.Single(preview.First); // the first user by id, with both eligible companies in id order
+        Assert.Equal(first, listed.UserId);
+        Assert.Equal([b, a], listed.CompanyIds);
+        Assert.Equal(["乙·通州", "甲·通州"], listed.CompanyNames);
+        // The same as the evaluation the fan-out does, user for user.
+        var sent = await resolver.ForMeasuresAsync([Measure], NoticeKind.ClaimCall, today.AddDays(1), ["通州区"]);
+        Assert.Equal(sent.Select(r => (r.UserId, string.Join(",", r.CompanyIds), string.Join(",", r.CompanyNames), r.Email)),
+            (await resolver.PreviewAsync([Measure], NoticeKind.ClaimCall, today.AddDays(1), ["通州区"])).First.Select(r => (r.UserId, string.Join(",", r.CompanyIds), string.Join(",", r.CompanyNames), r.Email)));
     }
 
     /// <summary>

@@ -11,9 +11,10 @@ namespace PolicyMatch.Web.Features.Notices;
 public sealed record NoticeListView(IReadOnlyList<NoticeListRow> Notices);
 
 /// <summary>Who a notice would reach on its send date, as the profiles and subscriptions are now.</summary>
-public sealed record RecipientPreview(DateOnly AsOf, IReadOnlyList<Recipient> Recipients)
+/// <param name="Total">How many users it reaches; <paramref name="Recipients"/> are the first <see cref="Shown"/> of them.</param>
+public sealed record RecipientPreview(DateOnly AsOf, int Total, IReadOnlyList<Recipient> Recipients)
 {
-    public const int Shown = 100;
+    public const int Shown = PreviewedRecipients.Listed;
 
     /// <summary>The date of the stored matches the preview read; null when it evaluated the profiles.</summary>
     public DateOnly? StoredAsOf { get; init; }
@@ -83,8 +84,8 @@ public sealed class AdminNoticesController(
         if (form.Intent != "schedule")
         {
             var asOf = BeijingTime.DateOf(notice.SendAt);
-            var (users, storedAsOf) = await recipients.PreviewAsync(notice.Measures, notice.Kind, asOf, notice.Regions, ct);
-            var preview = new RecipientPreview(asOf, users) { StoredAsOf = storedAsOf };
+            var users = await recipients.PreviewAsync(notice.Measures, notice.Kind, asOf, notice.Regions, ct: ct);
+            var preview = new RecipientPreview(asOf, users.Total, users.First) { StoredAsOf = users.StoredAsOf };
             return await EditAsync(form, preview, ct);
         }
         var id = await schedules.CreateAsync(notice, User.Id(), ct);
@@ -155,8 +156,8 @@ public sealed class AdminNoticesController(
             if (s.Status == NoticeStatus.Scheduled)
             {
                 var asOf = BeijingTime.DateOf(s.SendAtInstant);
-                var (users, storedAsOf) = await recipients.PreviewAsync(measures.Select(m => m.Id).ToList(), s.Kind, asOf, await recipients.RegionsOfAsync(s.Id, ct), ct);
-                preview = new RecipientPreview(asOf, users) { StoredAsOf = storedAsOf };
+                var users = await recipients.PreviewAsync(measures.Select(m => m.Id).ToList(), s.Kind, asOf, await recipients.RegionsOfAsync(s.Id, ct), ct: ct);
+                preview = new RecipientPreview(asOf, users.Total, users.First) { StoredAsOf = users.StoredAsOf };
             }
             return View("AdminShow", new NoticeDetailView(s.Id, s.Kind, s.Title, s.Body, s.Status, s.SendAt,
                 null, s.WindowOpens, s.WindowCloses, s.CreatedByName, measures, preview, progress)

@@ -222,6 +222,16 @@ public sealed record FailedDelivery
 }
 
 /// <summary>A user to tell, and the company whose profile qualified them.</summary>
+/// <summary>
+/// Who a notice would reach (<see cref="RecipientResolver.PreviewAsync"/>): how many users, the first of them by
+/// user id in full, and the date of the stored matches read (null: the profiles were evaluated).
+/// </summary>
+public sealed record PreviewedRecipients(int Total, IReadOnlyList<Recipient> First, DateOnly? StoredAsOf)
+{
+    /// <summary>How many recipients a preview lists by default.</summary>
+    public const int Listed = 100;
+}
+
 public sealed record Recipient(long UserId, string Email, string DisplayName, long CompanyId, string CompanyName)
 {
     /// <summary>Every company of the user the message concerns (the first is CompanyId/CompanyName).</summary>

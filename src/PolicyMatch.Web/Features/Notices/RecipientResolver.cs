@@ -1,4 +1,5 @@
 using PolicyMatch.Web.Infrastructure.Time;
+using System.Data.Common;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
@@ -31,9 +32,6 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
         public long UserId { get; init; }
         public string Email { get; init; } = "";
         public string DisplayName { get; init; } = "";
-
-        /// <summary>1 when the company's district is known to be in the regions (the preview's query).</summary>
-        public long Inside { get; init; }
     }
 
     /// <summary>Companies with at least one member subscribed to the kind (optionally one company).</summary>
@@ -120,10 +118,14 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
     /// (<c>company_matches</c>) when they are fresh for every linked measure — one query joining the
     /// eligible rows to the subscribed members, instead of evaluating every subscribed company — with
     /// the date they are as of. Otherwise (a measure rematched too long ago) it evaluates, and says so
-    /// with a null date. The fan-out itself still evaluates on the send date.
+    /// with a null date. The fan-out itself still evaluates on the send date. The page shows how many
+    /// users and the first <paramref name="first"/> by user: so the join reads ids only (and the profiles
+    /// of companies whose district alone does not settle the region), and names and addresses are read
+    /// for the users listed, not for 100,000.
     /// </summary>
-    public async Task<(IReadOnlyList<Recipient> Recipients, DateOnly? StoredAsOf)> PreviewAsync(
-        IReadOnlyCollection<string> measureIds, string kind, DateOnly asOf, IReadOnlyCollection<string>? regions = null, CancellationToken ct = default)
+    public async Task<PreviewedRecipients> PreviewAsync(
+        IReadOnlyCollection<string> measureIds, string kind, DateOnly asOf, IReadOnlyCollection<string>? regions = null,
+        int first = PreviewedRecipients.Listed, CancellationToken ct = default)
     {
         var published = (await catalog.GetPublishedAsync(ct)).Where(m => measureIds.Contains(m.Row.MeasureId)).Select(m => m.Row).ToList();
         var today = BeijingTime.Today(clock);
@@ -134,13 +136,14 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
             var fresh = await stored.FreshAsOfAsync(measure.MeasureId, measure.Version, asOf < today ? asOf : today, ct);
             if (fresh is null)
             {
-                return (await ForMeasuresAsync(measureIds, kind, asOf, regions, ct), null);
+                var evaluated = await ForMeasuresAsync(measureIds, kind, asOf, regions, ct);
+                return new PreviewedRecipients(evaluated.Count, [.. evaluated.Take(first)], null);
             }
             storedAsOf = storedAsOf is { } d && d < fresh ? d : fresh;
         }
         if (published.Count == 0)
         {
-            return ([], null);
+            return new PreviewedRecipients(0, [], null);
         }
         // The districts wholly inside the regions: a company there is in without reading its profile; only
         // the others' profiles are read, for a zone (北京市 holds the 16 districts, 京津冀 everything).
@@ -150,52 +153,77 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
         // JSON lists, not Dapper's "IN @list" (PostgreSQL is sent an array there, which IN does not take).
         var dialect = SqlDialect.Of(db);
         var isInside = $"c.district IN (SELECT i.value FROM {dialect.JsonArrayRows("@Inside", "i")})";
-        var rows = await db.QueryAsync<MemberRow>($"""
-            SELECT c.id AS company_id, c.name AS company_name,
-                   {(all ? "'{}'" : $"CASE WHEN {isInside} THEN '{{}}' ELSE c.profile_json END")} AS profile_json,
-                   {(all ? "1" : $"CASE WHEN {isInside} THEN 1 ELSE 0 END")} AS inside,
-                   u.id AS user_id, u.email, u.display_name
+        var rows = await db.QueryAsync<(long CompanyId, long UserId, string? ProfileJson)>(new CommandDefinition($"""
+            SELECT c.id, m.user_id, {(all ? "NULL" : $"CASE WHEN {isInside} THEN NULL ELSE c.profile_json END")}
             FROM company_matches cm
             JOIN companies c ON c.id = cm.company_id
             JOIN company_members m ON m.company_id = c.id
             JOIN notice_subscriptions s ON s.user_id = m.user_id AND s.kind = @Kind
-            JOIN users u ON u.id = m.user_id
             WHERE cm.measure_id IN (SELECT x.value FROM {dialect.JsonArrayRows("@Measures", "x")}) AND cm.outcome = 'eligible'
-            """, new { Kind = kind, Measures = JsonSerializer.Serialize(published.Select(m => m.MeasureId)), Inside = JsonSerializer.Serialize(inside) });
-        var recipients = new Dictionary<long, Recipient>();
+            """, new { Kind = kind, Measures = JsonSerializer.Serialize(published.Select(m => m.MeasureId)), Inside = JsonSerializer.Serialize(inside) },
+            cancellationToken: ct));
+        // (user, company) once each, in order: a company eligible for two of the measures arrives twice.
         var inRegion = new Dictionary<long, bool>();
-        foreach (var row in rows)
+        var pairs = new List<(long UserId, long CompanyId)>();
+        foreach (var (companyId, userId, profileJson) in rows)
         {
-            if (!inRegion.TryGetValue(row.CompanyId, out var isIn))
+            if (!inRegion.TryGetValue(companyId, out var isIn))
             {
-                isIn = row.Inside == 1 || InRegions(JsonNode.Parse(row.ProfileJson) as JsonObject ?? [], regions ?? []);
-                inRegion[row.CompanyId] = isIn;
+                // No profile read: the district is inside the regions.
+                isIn = profileJson is null || InRegions(JsonNode.Parse(profileJson) as JsonObject ?? [], regions ?? []);
+                inRegion[companyId] = isIn;
             }
-            if (!isIn || recipients.TryGetValue(row.UserId, out var known) && known.CompanyIds.Contains(row.CompanyId))
+            if (isIn)
             {
-                continue; // outside, or the same company again (eligible for two of the measures)
+                pairs.Add((userId, companyId));
             }
-            recipients[row.UserId] = known is not null
-                ? known with { CompanyIds = [.. known.CompanyIds, row.CompanyId], CompanyNames = [.. known.CompanyNames, row.CompanyName] }
-                : new Recipient(row.UserId, row.Email, row.DisplayName, row.CompanyId, row.CompanyName);
         }
-        // Ordered here rather than in SQL: sorting 100,000 joined rows there cost more than this.
-        return (recipients.Values.OrderBy(r => r.UserId).Select(ByCompanyId).ToList(), storedAsOf);
+        pairs.Sort();
+        var users = 0;
+        var listed = new List<(long UserId, List<long> CompanyIds)>();
+        (long UserId, long CompanyId)? previous = null;
+        foreach (var pair in pairs)
+        {
+            if (pair == previous)
+            {
+                continue;
+            }
+            if (previous?.UserId != pair.UserId && ++users <= first)
+            {
+                listed.Add((pair.UserId, []));
+            }
+            if (users <= first)
+            {
+                listed[^1].CompanyIds.Add(pair.CompanyId);
+            }
+            previous = pair;
+        }
+        return new PreviewedRecipients(users, await DescribeAsync(db, listed, ct), storedAsOf);
     }
 
-    /// <summary>A recipient's companies in id order (rows of several measures arrive interleaved).</summary>
-    private static Recipient ByCompanyId(Recipient r)
+    /// <summary>The listed users with their addresses and the names of their companies (in company id order).</summary>
+    private static async Task<IReadOnlyList<Recipient>> DescribeAsync(DbConnection db, IReadOnlyList<(long UserId, List<long> CompanyIds)> listed, CancellationToken ct)
     {
-        if (r.CompanyIds.Count < 2)
+        if (listed.Count == 0)
         {
-            return r;
+            return [];
         }
-        var ordered = r.CompanyIds.Zip(r.CompanyNames).OrderBy(p => p.First).ToList();
-        return new Recipient(r.UserId, r.Email, r.DisplayName, ordered[0].First, ordered[0].Second)
+        var dialect = SqlDialect.Of(db);
+        var people = (await db.QueryAsync<(long Id, string Email, string DisplayName)>(new CommandDefinition($"""
+            SELECT id, email, display_name FROM users WHERE id IN (SELECT CAST(j.value AS BIGINT) FROM {dialect.JsonArrayRows("@Ids", "j")})
+            """, new { Ids = JsonSerializer.Serialize(listed.Select(l => l.UserId)) }, cancellationToken: ct))).ToDictionary(p => p.Id);
+        var names = (await db.QueryAsync<(long Id, string Name)>(new CommandDefinition($"""
+            SELECT id, name FROM companies WHERE id IN (SELECT CAST(j.value AS BIGINT) FROM {dialect.JsonArrayRows("@Ids", "j")})
+            """, new { Ids = JsonSerializer.Serialize(listed.SelectMany(l => l.CompanyIds).Distinct()) }, cancellationToken: ct))).ToDictionary(c => c.Id, c => c.Name);
+        return listed.Where(l => people.ContainsKey(l.UserId)).Select(l =>
         {
-            CompanyIds = ordered.Select(p => p.First).ToList(),
-            CompanyNames = ordered.Select(p => p.Second).ToList(),
-        };
+            var person = people[l.UserId];
+            return new Recipient(person.Id, person.Email, person.DisplayName, l.CompanyIds[0], names[l.CompanyIds[0]])
+            {
+                CompanyIds = l.CompanyIds,
+                CompanyNames = [.. l.CompanyIds.Select(id => names[id])],
+            };
+        }).ToList();
     }
 
     public bool IsEligibleForAny(JsonObject profile, IReadOnlyList<PublishedMeasure> measures, DateOnly asOf)
