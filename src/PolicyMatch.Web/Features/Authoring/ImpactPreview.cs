@@ -241,14 +241,16 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
         // A JSON list, not Dapper's "IN @list" (PostgreSQL is sent an array there, which IN does not take).
         var inDistricts = $"district IN (SELECT d.value FROM {SqlDialect.Of(connection).JsonArrayRows("@Districts", "d")})";
         var districtsJson = districts is null ? null : JsonSerializer.Serialize(districts);
-        // The profile's UTF-8 bytes, as stored (SQLite's text is UTF-8; PostgreSQL's is converted whatever the server's encoding).
-        var utf8 = SqlDialect.Of(connection).Provider == DbProvider.PostgreSql ? "convert_to(profile_json, 'UTF8')" : "CAST(profile_json AS BLOB)";
+        // The profile's UTF-8 bytes: SQLite's text is UTF-8, read as a blob; PostgreSQL sends text in the client
+        // encoding, which Npgsql sets to UTF-8 whatever the server's, read raw (ReadPageAsync).
+        var postgres = SqlDialect.Of(connection).Provider == DbProvider.PostgreSql;
+        var utf8 = postgres ? "profile_json" : "CAST(profile_json AS BLOB)";
         var sql = districts is null
             ? $"SELECT id, {utf8} FROM companies WHERE id > @After ORDER BY id LIMIT @Take"
             : $"SELECT id, {utf8} FROM companies WHERE id > @After AND ({inDistricts} OR district IS NULL OR district = '') ORDER BY id LIMIT @Take";
         // Keyset paging: each page is one short read, whatever the number of companies. On a thread of its own
         // (SQLite's reads are synchronous), so that the next page is read while this one is evaluated.
-        Task<List<ProfileBytes>> ReadAfter(long after) => Task.Run(() => ReadPageAsync(connection, sql, after, districtsJson, ct), ct);
+        Task<List<ProfileBytes>> ReadAfter(long after) => Task.Run(() => ReadPageAsync(connection, sql, after, districtsJson, postgres, ct), ct);
         var reading = ReadAfter(0);
         try
         {
@@ -292,7 +294,7 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
     /// disposed here: one left to its finalizer survives a collection and finalizes its statement on the
     /// finalizer thread, 200 times a preview.
     /// </summary>
-    private static async Task<List<ProfileBytes>> ReadPageAsync(DbConnection connection, string sql, long after, string? districtsJson, CancellationToken ct)
+    private static async Task<List<ProfileBytes>> ReadPageAsync(DbConnection connection, string sql, long after, string? districtsJson, bool raw, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -306,9 +308,21 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            rows.Add(new ProfileBytes(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)));
+            rows.Add(new ProfileBytes(reader.GetInt64(0), raw ? RawBytes(reader, 1) : reader.GetFieldValue<byte[]>(1)));
         }
         return rows;
+    }
+
+    /// <summary>
+    /// A column's bytes as the server sent them (Npgsql reads any type as a stream): PostgreSQL's text without
+    /// converting it to bytea on the server (<c>convert_to</c> copied and re-checked every profile there).
+    /// </summary>
+    private static byte[] RawBytes(DbDataReader reader, int ordinal)
+    {
+        using var stream = reader.GetStream(ordinal);
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return bytes;
     }
 
     private static void AddParameter(DbCommand command, string name, object value)
