@@ -190,6 +190,13 @@ public static class RematchBenchmark
                 INSERT INTO notice_subscriptions (user_id, kind, subscribed_at)
                 SELECT id, 'claim_call', created_at FROM users WHERE email LIKE '%@bench.test'
                 """);
+            if (db is NpgsqlConnection)
+            {
+                // The rematch and this set-up have just written millions of rows; autovacuum would analyse them
+                // within a minute, the previews start at once. Plans from empty-table statistics are not what a
+                // portal runs with (as after the companies' load above).
+                await db.ExecuteAsync("ANALYZE company_matches; ANALYZE users; ANALYZE company_members; ANALYZE notice_subscriptions");
+            }
         }
         var catalog = services.GetRequiredService<PolicyMatch.Web.Features.Catalog.CatalogRepository>();
         var impact = services.GetRequiredService<PolicyMatch.Web.Features.Authoring.ImpactPreview>();

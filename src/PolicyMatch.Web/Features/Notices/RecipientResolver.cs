@@ -153,15 +153,20 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
         // JSON lists, not Dapper's "IN @list" (PostgreSQL is sent an array there, which IN does not take).
         var dialect = SqlDialect.Of(db);
         var isInside = $"c.district IN (SELECT i.value FROM {dialect.JsonArrayRows("@Inside", "i")})";
-        var rows = await db.QueryAsync<(long CompanyId, long UserId, string? ProfileJson)>(new CommandDefinition($"""
-            SELECT c.id, m.user_id, {(all ? "NULL" : $"CASE WHEN {isInside} THEN NULL ELSE c.profile_json END")}
-            FROM company_matches cm
-            JOIN companies c ON c.id = cm.company_id
-            JOIN company_members m ON m.company_id = c.id
-            JOIN notice_subscriptions s ON s.user_id = m.user_id AND s.kind = @Kind
-            WHERE cm.measure_id IN (SELECT x.value FROM {dialect.JsonArrayRows("@Measures", "x")}) AND cm.outcome = 'eligible'
-            """, new { Kind = kind, Measures = JsonSerializer.Serialize(published.Select(m => m.MeasureId)), Inside = JsonSerializer.Serialize(inside) },
-            cancellationToken: ct));
+        // One query per linked measure (a notice links a few), each an equality on the index by measure: with the
+        // ids as a JSON list, PostgreSQL estimated the list and scanned all stored rows.
+        var rows = new List<(long CompanyId, long UserId, string? ProfileJson)>();
+        foreach (var measure in published)
+        {
+            rows.AddRange(await db.QueryAsync<(long CompanyId, long UserId, string? ProfileJson)>(new CommandDefinition($"""
+                SELECT c.id, m.user_id, {(all ? "NULL" : $"CASE WHEN {isInside} THEN NULL ELSE c.profile_json END")}
+                FROM company_matches cm
+                JOIN companies c ON c.id = cm.company_id
+                JOIN company_members m ON m.company_id = c.id
+                JOIN notice_subscriptions s ON s.user_id = m.user_id AND s.kind = @Kind
+                WHERE cm.measure_id = @Measure AND cm.outcome = 'eligible'
+                """, new { Kind = kind, Measure = measure.MeasureId, Inside = JsonSerializer.Serialize(inside) }, cancellationToken: ct)));
+        }
         // (user, company) once each, in order: a company eligible for two of the measures arrives twice.
         var inRegion = new Dictionary<long, bool>();
         var pairs = new List<(long UserId, long CompanyId)>();
