@@ -154,17 +154,20 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
         var dialect = SqlDialect.Of(db);
         var isInside = $"c.district IN (SELECT i.value FROM {dialect.JsonArrayRows("@Inside", "i")})";
         // One query per linked measure (a notice links a few), each an equality on the index by measure: with the
-        // ids as a JSON list, PostgreSQL estimated the list and scanned all stored rows.
+        // ids as a JSON list, PostgreSQL estimated the list and scanned all stored rows. The stored rows come first:
+        // SQLite keeps the written order of a CROSS JOIN, and given the choice it started from the subscriptions
+        // and looked every one up in the stored rows; PostgreSQL plans the joins itself.
         var rows = new List<(long CompanyId, long UserId, string? ProfileJson)>();
         foreach (var measure in published)
         {
             rows.AddRange(await db.QueryAsync<(long CompanyId, long UserId, string? ProfileJson)>(new CommandDefinition($"""
                 SELECT c.id, m.user_id, {(all ? "NULL" : $"CASE WHEN {isInside} THEN NULL ELSE c.profile_json END")}
                 FROM company_matches cm
-                JOIN companies c ON c.id = cm.company_id
-                JOIN company_members m ON m.company_id = c.id
-                JOIN notice_subscriptions s ON s.user_id = m.user_id AND s.kind = @Kind
+                CROSS JOIN companies c
+                CROSS JOIN company_members m
+                CROSS JOIN notice_subscriptions s
                 WHERE cm.measure_id = @Measure AND cm.outcome = 'eligible'
+                  AND c.id = cm.company_id AND m.company_id = c.id AND s.user_id = m.user_id AND s.kind = @Kind
                 """, new { Kind = kind, Measure = measure.MeasureId, Inside = JsonSerializer.Serialize(inside) }, cancellationToken: ct)));
         }
         // (user, company) once each, in order: a company eligible for two of the measures arrives twice.
