@@ -5,7 +5,7 @@ namespace PolicyMatch.Rules;
 /// <summary>
 /// The profile names some rules can read, known before they run: for code that builds the facts of many
 /// profiles for one measure (the impact preview of a draft reads 100,000 stored profiles), so that
-/// <see cref="ProfileFacts.From(System.Text.Json.JsonElement, DateOnly, FactSelection?)"/> converts only those
+/// <see cref="ProfileFacts.TryRead"/> converts only those
 /// values. A derived fact read stands for its public inputs (<see cref="FactDefinition.Inputs"/>), a nested
 /// path for its top-level name. Rules decide alike on the selected facts and on all of them: the values left
 /// out are never read. <see cref="Of"/> gives null, meaning every fact, when a rule reads data it names only

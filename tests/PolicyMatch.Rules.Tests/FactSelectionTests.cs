@@ -62,9 +62,8 @@ public class FactSelectionTests
     public void Values_left_out_are_unknown_and_the_ones_selected_are_read_as_without_a_selection()
     {
         const string json = """{"district":"110112","employees":12,"custom_score":3,"other":"x","age_years":99,"established_on":"2020-07-01"}""";
-        using var document = JsonDocument.Parse(json);
-        var all = ProfileFacts.From(document.RootElement, AsOf);
-        var some = ProfileFacts.From(document.RootElement, AsOf, Of("""{"==":[{"var":"in_beijing"},true]}""", """{"==":[{"var":"custom_score"},3]}""", """{">":[{"var":"age_years"},3]}""")!);
+        var all = ProfileFactsFromUtf8Tests.Read(json, AsOf);
+        var some = ProfileFactsFromUtf8Tests.Read(json, AsOf, Of("""{"==":[{"var":"in_beijing"},true]}""", """{"==":[{"var":"custom_score"},3]}""", """{">":[{"var":"age_years"},3]}""")!);
 
         Assert.Equal("通州区", some.GetValue("district")!.GetValue<string>()); // a code still becomes the district's name
         Assert.Equal(all.InBeijing, some.InBeijing);
@@ -85,15 +84,15 @@ public class FactSelectionTests
         var engine = new EligibilityEngine();
         var measures = Enumerable.Range(0, 80).Select(m => engine.Compile(new MeasureRuleSet($"m{m}", 1,
             [.. Enumerable.Range(0, rng.Next(1, 5)).Select(c => new Criterion($"c{c}", "", "", FastPathEquivalenceTests.Rule(rng, 2)))]))).ToArray();
-        var profiles = Enumerable.Range(0, 60).Select(_ => JsonDocument.Parse(FastPathEquivalenceTests.Profile(rng).ToJsonString())).ToArray();
+        var profiles = Enumerable.Range(0, 60).Select(_ => FastPathEquivalenceTests.Profile(rng).ToJsonString()).ToArray();
         var selected = 0;
         foreach (var measure in measures)
         {
             selected += measure.FactsRead is null ? 0 : 1;
             foreach (var profile in profiles)
             {
-                var full = engine.Evaluate(measure, ProfileFacts.From(profile.RootElement, AsOf));
-                var some = engine.Evaluate(measure, ProfileFacts.From(profile.RootElement, AsOf, measure.FactsRead));
+                var full = engine.Evaluate(measure, ProfileFactsFromUtf8Tests.Read(profile, AsOf));
+                var some = engine.Evaluate(measure, ProfileFactsFromUtf8Tests.Read(profile, AsOf, measure.FactsRead));
                 Assert.Equal((full.Outcome, full.Met), (some.Outcome, some.Met));
                 Assert.Equal(
                     full.Criteria.Select(c => (c.Id, c.Result, string.Join(",", c.MissingFacts))),
@@ -103,9 +102,5 @@ public class FactSelectionTests
 
         // The random rules are the shapes criteria have: nearly all of them select (the test would prove nothing otherwise).
         Assert.True(selected > measures.Length * 3 / 4, $"{selected} of {measures.Length} measures selected");
-        foreach (var profile in profiles)
-        {
-            profile.Dispose();
-        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -71,6 +72,67 @@ internal static class ValJson
                 return Js.ParseNumber(v.ToJsonString());
             default:
                 return Val.Null;
+        }
+    }
+
+    /// <summary>
+    /// The value at the reader, as <see cref="FromElement"/> converts the same JSON, leaving the reader on its
+    /// last token; false when an object in it has a name twice.
+    /// </summary>
+    public static bool TryRead(ref Utf8JsonReader reader, out Val value)
+    {
+        value = Val.Null;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                value = Val.String(reader.GetString()!);
+                return true;
+            case JsonTokenType.True:
+                value = Val.True;
+                return true;
+            case JsonTokenType.False:
+                value = Val.False;
+                return true;
+            case JsonTokenType.Number:
+                // As FromElement: a number's text is never escaped.
+                value = reader.TryGetDecimal(out var d) && d != 0m ? Val.Number(d) : Js.ParseNumber(Encoding.UTF8.GetString(reader.ValueSpan));
+                return true;
+            case JsonTokenType.StartArray:
+                {
+                    var items = new List<Val>();
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        if (!TryRead(ref reader, out var item))
+                        {
+                            return false;
+                        }
+
+                        items.Add(item);
+                    }
+
+                    value = Val.Array([.. items]);
+                    return true;
+                }
+
+            case JsonTokenType.StartObject:
+                {
+                    var map = new Dictionary<string, Val>(StringComparer.Ordinal);
+                    while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                    {
+                        var name = reader.GetString()!;
+                        reader.Read();
+                        if (!TryRead(ref reader, out var item) || !map.TryAdd(name, item))
+                        {
+                            return false;
+                        }
+                    }
+
+                    value = Val.Object(map);
+                    return true;
+                }
+
+            default:
+                return true;
         }
     }
 

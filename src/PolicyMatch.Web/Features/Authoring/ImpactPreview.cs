@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Data.Common;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -56,21 +57,19 @@ public sealed record ImpactReport(
 /// The <b>published</b> version reads the stored matches (<c>company_matches</c>, written by the rematch)
 /// when they are fresh (<see cref="StoredMatches.FreshAsOfAsync"/>): a query on the index by measure, not
 /// an evaluation per company. A <b>draft</b> is in no stored match, so it is evaluated against the stored
-/// profiles — bounded: companies are read in keyset pages of <see cref="PageSize"/>, the next page read
-/// while each is evaluated on every core, so memory grows with the eligible lists only; and when the draft's
-/// criteria require districts, only companies in them (or without one) are read, the others cannot be
-/// eligible (a criterion that is false makes the whole measure not eligible). Stale or missing stored rows
+/// profiles — bounded: one worker per core (up to four) takes ranges of <see cref="RangeIds"/> ids in turn
+/// and reads and evaluates each on its own connection, row by row, so memory grows with the eligible lists
+/// only; and when the draft's criteria require districts, only companies in them (or without one) are read,
+/// the others cannot be eligible (a criterion that is false makes the whole measure not eligible). Stale or missing stored rows
 /// fall back to the same evaluation. An evaluation keeps only the ids of the eligible companies, and a
 /// comparison reads the published side's ids from the index: the names, codes and districts shown are then
 /// read for the companies listed (the first <see cref="Listed"/> by name), not for all of them. For 100,000
-/// companies the cost is the profiles themselves (read, parse, facts) and the garbage they leave: the
-/// benchmark's README has the figures and what each change gained.
+/// companies the cost is the profiles themselves: read, checked and turned into the facts the draft reads
+/// in one pass (<see cref="ProfileFacts.TryRead"/>); the benchmark's README has the figures and what each
+/// change gained.
 /// </summary>
 public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService matching, StoredMatches stored)
 {
-    /// <summary>Companies per page. Two pages are held at a time (one evaluated, one read): small pages keep that small while collections run.</summary>
-    public const int PageSize = 500;
-
     /// <summary>How many eligible companies the preview page lists (by name); the CSV export has them all.</summary>
     public const int Listed = 200;
 
@@ -233,135 +232,174 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
     {
         var measure = matching.Prepare(version);
         var districts = RequiredDistricts(version.Criteria());
-        int needs = 0, notEligible = 0, unreadable = 0, evaluated = 0;
-        var eligible = new HashSet<long>();
-        var groups = new MatchGroup?[PageSize];
-        await using var connection = await connections.OpenAsync(ct);
-        var total = districts is null ? 0 : await CompanyCountAsync(ct);
-        // A JSON list, not Dapper's "IN @list" (PostgreSQL is sent an array there, which IN does not take).
-        var inDistricts = $"district IN (SELECT d.value FROM {SqlDialect.Of(connection).JsonArrayRows("@Districts", "d")})";
+        long firstId, lastId, total;
+        string sql;
+        bool postgres;
+        await using (var connection = await connections.OpenAsync(ct))
+        {
+            (firstId, lastId, total) = await connection.QuerySingleAsync<(long, long, long)>(new CommandDefinition(
+                "SELECT COALESCE(MIN(id), 0), COALESCE(MAX(id), -1), COUNT(*) FROM companies", cancellationToken: ct));
+            var dialect = SqlDialect.Of(connection);
+            postgres = dialect.Provider == DbProvider.PostgreSql;
+            // The profile's UTF-8 bytes: SQLite's text is UTF-8, read as a blob; PostgreSQL sends text in the
+            // client encoding, which Npgsql sets to UTF-8 whatever the server's, read raw (ProfileBytes).
+            var utf8 = postgres ? "profile_json" : "CAST(profile_json AS BLOB)";
+            // A JSON list, not Dapper's "IN @list" (PostgreSQL is sent an array there, which IN does not take).
+            var inDistricts = $"district IN (SELECT d.value FROM {dialect.JsonArrayRows("@Districts", "d")})";
+            sql = $"SELECT id, {utf8} FROM companies WHERE id >= @From AND id < @To"
+                + (districts is null ? "" : $" AND ({inDistricts} OR district IS NULL OR district = '')");
+        }
         var districtsJson = districts is null ? null : JsonSerializer.Serialize(districts);
-        // The profile's UTF-8 bytes: SQLite's text is UTF-8, read as a blob; PostgreSQL sends text in the client
-        // encoding, which Npgsql sets to UTF-8 whatever the server's, read raw (ReadPageAsync).
-        var postgres = SqlDialect.Of(connection).Provider == DbProvider.PostgreSql;
-        var utf8 = postgres ? "profile_json" : "CAST(profile_json AS BLOB)";
-        var sql = districts is null
-            ? $"SELECT id, {utf8} FROM companies WHERE id > @After ORDER BY id LIMIT @Take"
-            : $"SELECT id, {utf8} FROM companies WHERE id > @After AND ({inDistricts} OR district IS NULL OR district = '') ORDER BY id LIMIT @Take";
-        // Keyset paging: each page is one short read, whatever the number of companies. On a thread of its own
-        // (SQLite's reads are synchronous), so that the next page is read while this one is evaluated.
-        Task<List<ProfileBytes>> ReadAfter(long after) => Task.Run(() => ReadPageAsync(connection, sql, after, districtsJson, postgres, ct), ct);
-        var reading = ReadAfter(0);
+        // The ids are cut into ranges, taken in turn by the workers: each reads a range on a connection of its
+        // own and evaluates it row by row, so reading (SQLite's reads are synchronous, PostgreSQL's are its
+        // server's work) and evaluating run on every core with no hand-over between them, and memory holds
+        // one profile per worker.
+        var next = firstId;
+        long? TakeRange()
+        {
+            var from = Interlocked.Add(ref next, RangeIds) - RangeIds;
+            return from <= lastId ? from : null;
+        }
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var workers = Enumerable.Range(0, Math.Min(Environment.ProcessorCount, MaxWorkers))
+            .Select(_ => Task.Run(async () =>
+            {
+                try
+                {
+                    return await EvaluateRangesAsync(measure, sql, districtsJson, postgres, TakeRange, asOf, failed.Token);
+                }
+                catch
+                {
+                    await failed.CancelAsync(); // the others stop too: the preview has failed
+                    throw;
+                }
+            }, failed.Token))
+            .ToArray();
+        var tallies = await Task.WhenAll(workers);
+        var eligible = new HashSet<long>(tallies.Sum(t => t.Eligible.Count));
+        foreach (var tally in tallies)
+        {
+            eligible.UnionWith(tally.Eligible);
+        }
+        var evaluated = tallies.Sum(t => t.Evaluated);
+        var skipped = districts is null ? 0 : (int)total - evaluated;
+        return new Side(new OutcomeCounts(eligible.Count, tallies.Sum(t => t.NeedsInformation), tallies.Sum(t => t.NotEligible) + skipped),
+            tallies.Sum(t => t.Unreadable), null, skipped) { EligibleIds = eligible };
+    }
+
+    /// <summary>
+    /// Ids per range a worker reads and evaluates at a time. Ids are given in order by the database, so ranges
+    /// hold about this many companies; the gaps deleted companies leave cost one short query per empty range.
+    /// </summary>
+    private const int RangeIds = 1_000;
+
+    /// <summary>At most this many connections (and cores) one preview takes, whatever the machine.</summary>
+    private const int MaxWorkers = 4;
+
+    /// <summary>What one worker found in the ranges it took.</summary>
+    private sealed class Tally
+    {
+        public List<long> Eligible { get; } = [];
+
+        public int NeedsInformation { get; set; }
+
+        public int NotEligible { get; set; }
+
+        public int Unreadable { get; set; }
+
+        public int Evaluated { get; set; }
+    }
+
+    /// <summary>
+    /// One worker: ranges of ids until none is left, each read as (id, profile bytes) column by column and
+    /// evaluated as it is read. The command is prepared once and disposed here, not left to its finalizer.
+    /// </summary>
+    private async Task<Tally> EvaluateRangesAsync(PublishedMeasure measure, string sql, string? districtsJson, bool postgres,
+        Func<long?> takeRange, DateOnly asOf, CancellationToken ct)
+    {
+        var tally = new Tally();
+        var buffer = ArrayPool<byte>.Shared.Rent(4_096);
         try
         {
-            while (true)
+            await using var connection = await connections.OpenAsync(ct);
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            var from = AddParameter(command, "From", 0L);
+            var to = AddParameter(command, "To", 0L);
+            if (districtsJson is not null)
             {
-                var page = await reading;
-                if (page.Count == 0)
-                {
-                    break;
-                }
-                reading = ReadAfter(page[^1].Id);
-                Parallel.For(0, page.Count, new ParallelOptions { CancellationToken = ct }, i => groups[i] = Match(measure, page[i].Utf8, asOf));
-                for (var i = 0; i < page.Count; i++)
-                {
-                    switch (groups[i])
-                    {
-                        case null: unreadable++; break;
-                        case MatchGroup.Eligible: eligible.Add(page[i].Id); break;
-                        case MatchGroup.NeedsInformation: needs++; break;
-                        default: notEligible++; break;
-                    }
-                }
-                evaluated += page.Count;
+                AddParameter(command, "Districts", districtsJson);
             }
+            while (takeRange() is { } start)
+            {
+                from.Value = start;
+                to.Value = start + RangeIds;
+                await using var reader = await command.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    switch (OutcomeOf(measure, ProfileBytes(reader, postgres, ref buffer).Span, asOf))
+                    {
+                        case null: tally.Unreadable++; break;
+                        case Outcome.Eligible: tally.Eligible.Add(reader.GetInt64(0)); break;
+                        case Outcome.NeedsInformation: tally.NeedsInformation++; break;
+                        default: tally.NotEligible++; break;
+                    }
+                    tally.Evaluated++;
+                }
+            }
+            return tally;
         }
         finally
         {
-            // The connection is disposed after this: a read still running (the evaluation failed or was cancelled) ends first.
-            await ((Task)reading).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
-        var skipped = districts is null ? 0 : (int)total - evaluated;
-        return new Side(new OutcomeCounts(eligible.Count, needs, notEligible + skipped), unreadable, null, skipped) { EligibleIds = eligible };
-    }
-
-    /// <summary>A company's id and its stored profile as UTF-8 bytes, which is what the JSON parser reads.</summary>
-    private readonly record struct ProfileBytes(long Id, byte[] Utf8);
-
-    /// <summary>
-    /// One page of (id, profile bytes), read column by column: a preview reads 100,000 rows, and a typed read
-    /// does not box every id or look each column up by name as mapping to an object does. The command is
-    /// disposed here: one left to its finalizer survives a collection and finalizes its statement on the
-    /// finalizer thread, 200 times a preview.
-    /// </summary>
-    private static async Task<List<ProfileBytes>> ReadPageAsync(DbConnection connection, string sql, long after, string? districtsJson, bool raw, CancellationToken ct)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        AddParameter(command, "After", after);
-        AddParameter(command, "Take", PageSize);
-        if (districtsJson is not null)
-        {
-            AddParameter(command, "Districts", districtsJson);
-        }
-        var rows = new List<ProfileBytes>(PageSize);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add(new ProfileBytes(reader.GetInt64(0), raw ? RawBytes(reader, 1) : reader.GetFieldValue<byte[]>(1)));
-        }
-        return rows;
     }
 
     /// <summary>
-    /// A column's bytes as the server sent them (Npgsql reads any type as a stream): PostgreSQL's text without
-    /// converting it to bytea on the server (<c>convert_to</c> copied and re-checked every profile there).
+    /// The profile column's bytes. SQLite's, read as a blob, come as an array of their own (its reader copies a
+    /// column's bytes whatever it is asked for). PostgreSQL's text is read into <paramref name="buffer"/> as the
+    /// server sent it (Npgsql reads any type as a stream), without converting it to bytea on the server
+    /// (<c>convert_to</c> copied and re-checked every profile there).
     /// </summary>
-    private static byte[] RawBytes(DbDataReader reader, int ordinal)
+    private static ReadOnlyMemory<byte> ProfileBytes(DbDataReader reader, bool postgres, ref byte[] buffer)
     {
-        using var stream = reader.GetStream(ordinal);
-        var bytes = new byte[stream.Length];
-        stream.ReadExactly(bytes);
-        return bytes;
+        if (!postgres)
+        {
+            return reader.GetFieldValue<byte[]>(1);
+        }
+        using var stream = reader.GetStream(1);
+        var length = (int)stream.Length;
+        Fit(ref buffer, length);
+        stream.ReadExactly(buffer, 0, length);
+        return buffer.AsMemory(0, length);
     }
 
-    private static void AddParameter(DbCommand command, string name, object value)
+    private static void Fit(ref byte[] buffer, int length)
+    {
+        if (buffer.Length < length)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            buffer = ArrayPool<byte>.Shared.Rent(length);
+        }
+    }
+
+    private static DbParameter AddParameter(DbCommand command, string name, object value)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
         parameter.Value = value;
         command.Parameters.Add(parameter);
+        return parameter;
     }
 
-    /// <summary>
-    /// A name twice in one object is refused, as JsonNode (which the portal reads profiles with) refuses it:
-    /// such a row is unreadable here too, where it used to stop the preview.
-    /// </summary>
-    private static readonly JsonDocumentOptions ProfileOptions = new() { AllowDuplicateProperties = false };
-
-    /// <summary>The group <see cref="MatchService.Match"/> gives the profile; null when the stored profile cannot be read.</summary>
-    private MatchGroup? Match(PublishedMeasure measure, byte[] profileUtf8, DateOnly asOf)
-    {
-        // Profiles are written by the portal and valid; a row edited by hand must not stop the preview.
-        // Read as a JsonDocument, not a JsonNode: building every profile's nodes cost more than evaluating it;
-        // and only the values the measure's criteria read are converted into facts (the whole profile is still
-        // parsed, so a profile the portal could not read is unreadable here too).
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(profileUtf8, ProfileOptions);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-        using (document)
-        {
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                ? matching.Match(measure, ProfileFacts.From(document.RootElement, asOf, measure.Rules.FactsRead), asOf).Group
-                : null;
-        }
-    }
+    /// <summary>The outcome for the profile; null when the stored profile cannot be read.</summary>
+    private Outcome? OutcomeOf(PublishedMeasure measure, ReadOnlySpan<byte> profileUtf8, DateOnly asOf) =>
+        // Profiles are written by the portal and valid; a row edited by hand (not JSON, not an object, a name
+        // twice) must not stop the preview: it is counted as unreadable. Read in one pass, not as a document
+        // (parsing it and checking its names cost more than evaluating it), and only the values the measure's
+        // criteria read become facts: the whole profile is still checked, so what the portal cannot read is
+        // unreadable here too.
+        ProfileFacts.TryRead(profileUtf8, asOf, measure.Rules.FactsRead, out var facts) ? matching.OutcomeOf(measure, facts) : null;
 
     /// <summary>
     /// The districts a measure's criteria require (every criterion must hold): from criteria of the form

@@ -141,6 +141,12 @@ public sealed class MatchService(CatalogCache catalog, EligibilityEngine engine)
         return new MatchItem(measure.Row, evaluation, measure.Row.PeriodStatusOn(asOf), locationOnly);
     }
 
+    /// <summary>
+    /// The outcome alone (eligible, needs information, or not eligible: a near miss is not eligible), stopping at
+    /// the first criterion not met: for counting many profiles, without the explanation <see cref="Match"/> builds.
+    /// </summary>
+    public Outcome OutcomeOf(PublishedMeasure measure, ProfileFacts facts) => engine.EvaluateOutcome(measure.Rules, facts);
+
     /// <summary>Whether the profile is eligible for the measure: <see cref="Match"/>'s group, nothing else.</summary>
     public bool IsEligible(PublishedMeasure measure, ProfileFacts facts, DateOnly asOf) =>
         Match(measure, facts, asOf).Group == MatchGroup.Eligible;
