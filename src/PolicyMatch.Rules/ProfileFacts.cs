@@ -152,14 +152,18 @@ public sealed class ProfileFacts
                 var slot = !reader.ValueIsEscaped && raw.Length <= chars.Length && Ascii.ToUtf16(raw, chars, out var length) == OperationStatus.Done
                     ? FactSlots.IndexOf(chars[..length])
                     : FactSlots.IndexOf(name = reader.GetString()!);
-                if (slot >= 0 ? seen[slot] : !(others ??= new(StringComparer.Ordinal)).Add(name ??= reader.GetString()!))
-                {
-                    return false;
-                }
-
                 if (slot >= 0)
                 {
+                    if (seen[slot])
+                    {
+                        return false;
+                    }
+
                     seen[slot] = true;
+                }
+                else if (!(others ??= new(StringComparer.Ordinal)).Add(name ??= reader.GetString()!))
+                {
+                    return false;
                 }
 
                 reader.Read();
