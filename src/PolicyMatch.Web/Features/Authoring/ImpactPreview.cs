@@ -180,7 +180,7 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
         }
         var rows = await connection.QueryAsync<StoredCompany>(new CommandDefinition($"""
             SELECT id, uscc, name, district, verified_at FROM companies
-            WHERE id IN (SELECT CAST(j.value AS BIGINT) FROM {SqlDialect.Of(connection).JsonArrayRows("@Ids", "j")})
+            WHERE {SqlDialect.Of(connection).InJsonIds("id", "@Ids")}
             ORDER BY name, id
             LIMIT @Limit
             """, new { Ids = JsonSerializer.Serialize(ids), Limit = limit }, cancellationToken: ct));

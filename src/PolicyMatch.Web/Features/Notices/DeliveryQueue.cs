@@ -71,7 +71,7 @@ public sealed class DeliveryQueue(IDbConnectionFactory connections)
         var deliveries = await db.QueryAsync<ClaimedDelivery>($"""
             SELECT d.id, d.message_id, d.user_id, d.attempts, u.email, u.display_name
             FROM notice_deliveries d JOIN users u ON u.id = d.user_id
-            WHERE d.id IN (SELECT CAST(j.value AS BIGINT) FROM {connections.Dialect.JsonArrayRows("@Ids", "j")})
+            WHERE {connections.Dialect.InJsonIds("d.id", "@Ids")}
             ORDER BY d.id
             """, new { Ids = JsonSerializer.Serialize(ids) });
         // The companies each email names, read here for the whole claim: one query per claim on the

@@ -84,14 +84,14 @@ public sealed class NoticeOutbox(IDbConnectionFactory connections, TimeProvider 
     /// </summary>
     public static async Task<ILookup<long, ConcernedCompany>> ConcernedAsync(DbConnection db, IReadOnlyCollection<long> deliveryIds)
     {
-        var ids = SqlDialect.Of(db).JsonArrayRows("@Ids", "j");
+        var ofDeliveries = SqlDialect.Of(db).InJsonIds("d.id", "@Ids");
         return (await db.QueryAsync<(long DeliveryId, string Name, string? VerifiedAt)>($"""
             SELECT d.id, c.name, c.verified_at
             FROM notice_deliveries d
             CROSS JOIN company_members m
             CROSS JOIN notice_message_companies x
             JOIN companies c ON c.id = m.company_id
-            WHERE d.id IN (SELECT CAST(j.value AS BIGINT) FROM {ids})
+            WHERE {ofDeliveries}
               AND m.user_id = d.user_id AND x.message_id = d.message_id AND x.company_id = m.company_id
             ORDER BY c.name
             """, new { Ids = JsonSerializer.Serialize(deliveryIds) })).ToLookup(r => r.DeliveryId, r => new ConcernedCompany(r.Name, r.VerifiedAt));

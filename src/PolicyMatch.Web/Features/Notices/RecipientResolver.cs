@@ -153,6 +153,7 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
         // JSON lists, not Dapper's "IN @list" (PostgreSQL is sent an array there, which IN does not take).
         var dialect = SqlDialect.Of(db);
         var isInside = $"c.district IN (SELECT i.value FROM {dialect.JsonArrayRows("@Inside", "i")})";
+        var insideJson = JsonSerializer.Serialize(inside);
         // One query per linked measure (a notice links a few), each an equality on the index by measure: with the
         // ids as a JSON list, PostgreSQL estimated the list and scanned all stored rows. The stored rows come first:
         // SQLite keeps the written order of a CROSS JOIN, and given the choice it started from the subscriptions
@@ -168,7 +169,7 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
                 CROSS JOIN notice_subscriptions s
                 WHERE cm.measure_id = @Measure AND cm.outcome = 'eligible'
                   AND c.id = cm.company_id AND m.company_id = c.id AND s.user_id = m.user_id AND s.kind = @Kind
-                """, new { Kind = kind, Measure = measure.MeasureId, Inside = JsonSerializer.Serialize(inside) }, cancellationToken: ct)));
+                """, new { Kind = kind, Measure = measure.MeasureId, Inside = insideJson }, cancellationToken: ct)));
         }
         // (user, company) once each, in order: a company eligible for two of the measures arrives twice.
         var inRegion = new Dictionary<long, bool>();
@@ -218,10 +219,10 @@ public sealed class RecipientResolver(IDbConnectionFactory connections, CatalogC
         }
         var dialect = SqlDialect.Of(db);
         var people = (await db.QueryAsync<(long Id, string Email, string DisplayName)>(new CommandDefinition($"""
-            SELECT id, email, display_name FROM users WHERE id IN (SELECT CAST(j.value AS BIGINT) FROM {dialect.JsonArrayRows("@Ids", "j")})
+            SELECT id, email, display_name FROM users WHERE {dialect.InJsonIds("id", "@Ids")}
             """, new { Ids = JsonSerializer.Serialize(listed.Select(l => l.UserId)) }, cancellationToken: ct))).ToDictionary(p => p.Id);
         var names = (await db.QueryAsync<(long Id, string Name)>(new CommandDefinition($"""
-            SELECT id, name FROM companies WHERE id IN (SELECT CAST(j.value AS BIGINT) FROM {dialect.JsonArrayRows("@Ids", "j")})
+            SELECT id, name FROM companies WHERE {dialect.InJsonIds("id", "@Ids")}
             """, new { Ids = JsonSerializer.Serialize(listed.SelectMany(l => l.CompanyIds).Distinct()) }, cancellationToken: ct))).ToDictionary(c => c.Id, c => c.Name);
         return listed.Where(l => people.ContainsKey(l.UserId)).Select(l =>
         {

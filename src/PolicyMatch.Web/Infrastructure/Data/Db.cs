@@ -62,6 +62,14 @@ public sealed class SqlDialect
     public string JsonArrayRows(string json, string alias) => Provider == DbProvider.PostgreSql
         ? $"jsonb_array_elements_text(CAST({json} AS jsonb)) AS {alias}(value)"
         : $"json_each({json}) AS {alias}";
+
+    /// <summary>
+    /// "<paramref name="column"/> is one of the ids in the JSON array parameter <paramref name="json"/>" (a list
+    /// of numbers serialised to JSON): one parameter however many ids, where Dapper's <c>IN @list</c> makes one
+    /// per id on SQLite and an array PostgreSQL's <c>IN</c> does not take.
+    /// </summary>
+    public string InJsonIds(string column, string json) =>
+        $"{column} IN (SELECT CAST(ids.value AS BIGINT) FROM {JsonArrayRows(json, "ids")})";
 }
 
 /// <summary>Registers the connection factory that <c>Database:Provider</c> names, the migrations and the start-up lock.</summary>
