@@ -6,6 +6,7 @@ using PolicyMatch.Web.Features.Companies;
 using PolicyMatch.Web.Features.Notices;
 using PolicyMatch.Web.Features.Rematch;
 using PolicyMatch.Web.Tests.Infrastructure;
+using PolicyMatch.Web.Tests.Notices;
 using static PolicyMatch.Web.Tests.Rematch.RematchKit;
 
 namespace PolicyMatch.Web.Tests.Rematch;
@@ -58,6 +59,33 @@ public sealed class RematchServiceTests(Portal portal) : IClassFixture<Portal>
         Assert.Equal("full", result.Scope);
         Assert.Equal(await CompanyCountAsync(portal), result.Companies);
         Assert.True(result.Rows >= all.Count);
+    }
+
+    [Theory]
+    [InlineData("{\"district\":")]
+    [InlineData("[\"海淀区\"]")]
+    [InlineData("{\"district\":\"海淀区\",\"district\":\"通州区\"}")]
+    public async Task A_profile_edited_by_hand_into_text_the_portal_cannot_read_matches_nothing_and_the_rematch_goes_on(string unreadable)
+    {
+        var (name, profile) = Profiles[0];
+        var readable = await CreateCompanyAsync(portal, name, profile);
+        var broken = await CreateCompanyAsync(portal, "手工改坏的档案有限公司", profile);
+        await portal.ExecuteAsync("UPDATE companies SET profile_json = @P WHERE id = @Id", new { P = unreadable, Id = broken });
+        var asOf = new DateOnly(2025, 9, 1);
+        try
+        {
+            var result = await portal.Service<RematchService>().RefreshAllAsync(asOf);
+
+            Assert.Equal(await CompanyCountAsync(portal), result.Companies);
+            Assert.Empty(await StoredAsync(portal, broken));
+            var expected = await ExpectedAsync(portal, (await portal.Service<CompanyRepository>().FindAsync(readable))!.Profile(), asOf);
+            Assert.NotEmpty(expected);
+            Assert.Equal(expected, await StoredAsync(portal, readable));
+        }
+        finally
+        {
+            await portal.ExecuteAsync("DELETE FROM companies WHERE id = @Id", new { Id = broken }); // the class's tests share one portal
+        }
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using PolicyMatch.Web.Infrastructure.Time;
 using System.Diagnostics;
-using System.Text.Json.Nodes;
+using System.Text;
 using PolicyMatch.Rules;
 using PolicyMatch.Web.Features.Account;
 using PolicyMatch.Web.Features.Catalog;
@@ -192,10 +192,19 @@ public sealed class RematchService(
         return finished ? (null, result) : (next, null);
     }
 
-    /// <summary>One company against the measures: the stored rows (every group but not eligible).</summary>
+    /// <summary>
+    /// One company against the measures: the stored rows (every group but not eligible). A stored profile the
+    /// portal cannot read (edited by hand: not JSON, not an object, a name twice) gets none, so it is eligible
+    /// for nothing, as the impact preview counts it unreadable; the rematch goes on with the other companies
+    /// (it used to stop at that row, and every later run with it, leaving every stored match stale).
+    /// </summary>
     private StoredMatch[] Evaluate(CompanyProfileRow company, IReadOnlyList<PublishedMeasure> measures, DateOnly asOf)
     {
-        var facts = ProfileFacts.From(JsonNode.Parse(company.ProfileJson)!.AsObject(), asOf);
+        if (!ProfileFacts.TryRead(Encoding.UTF8.GetBytes(company.ProfileJson), asOf, null, out var facts))
+        {
+            logger.LogWarning("Rematch: the stored profile of company {Company} cannot be read; it matches nothing until it is saved again", company.Id);
+            return [];
+        }
         List<StoredMatch>? rows = null;
         foreach (var measure in measures)
         {
