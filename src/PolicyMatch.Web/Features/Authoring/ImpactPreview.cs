@@ -60,8 +60,8 @@ public sealed record ImpactReport(
 /// profiles — bounded: one worker per core (up to four) takes ranges of <see cref="RangeIds"/> ids in turn
 /// and reads and evaluates each on its own connection, row by row, so memory grows with the eligible lists
 /// only; and when the draft's criteria require districts, only companies in them (or without one) are read,
-/// the others cannot be eligible (a criterion that is false makes the whole measure not eligible). Stale or missing stored rows
-/// fall back to the same evaluation. An evaluation keeps only the ids of the eligible companies, and a
+/// the others cannot be eligible (a criterion that is false makes the whole measure not eligible). Stale or
+/// missing stored rows fall back to the same evaluation. An evaluation keeps only the ids of the eligible companies, and a
 /// comparison reads the published side's ids from the index: the names, codes and districts shown are then
 /// read for the companies listed (the first <see cref="Listed"/> by name), not for all of them. For 100,000
 /// companies the cost is the profiles themselves: read, checked and turned into the facts the draft reads
@@ -307,7 +307,8 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
 
         public int Unreadable { get; set; }
 
-        public int Evaluated { get; set; }
+        /// <summary>Every company read: each has one of the outcomes above.</summary>
+        public int Evaluated => Eligible.Count + NeedsInformation + NotEligible + Unreadable;
     }
 
     /// <summary>
@@ -344,7 +345,6 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
                         case Outcome.NeedsInformation: tally.NeedsInformation++; break;
                         default: tally.NotEligible++; break;
                     }
-                    tally.Evaluated++;
                 }
             }
             return tally;
