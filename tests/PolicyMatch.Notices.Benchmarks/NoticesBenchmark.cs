@@ -6,6 +6,7 @@ using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using PolicyMatch.Benchmarks.Shared;
 using PolicyMatch.Web.Features.Account;
+using PolicyMatch.Web.Features.Companies;
 using PolicyMatch.Web.Features.Notices;
 using PolicyMatch.Web.Infrastructure.Data;
 
@@ -138,11 +139,11 @@ public static class NoticesBenchmark
                 """, new { Email = $"bench{i}@bench.test", Name = $"收件人{i}", Hash = hash, Now = now }, tx);
             var uscc = $"B{i:D17}";
             var name = $"通州基准测试企业{i}";
-            var profile = new JsonObject { ["name"] = name, ["uscc"] = uscc, ["district"] = "通州区", ["employees"] = 20 + i % 200 }.ToJsonString();
+            var profile = new JsonObject { ["name"] = name, ["uscc"] = uscc, ["district"] = "通州区", ["employees"] = 20 + i % 200 };
             var company = await db.ExecuteScalarAsync<long>("""
                 INSERT INTO companies (uscc, name, district, profile_json, created_at, updated_at)
                 VALUES (@Uscc, @Name, '通州区', @Profile, @Now, @Now) RETURNING id
-                """, new { Uscc = uscc, Name = name, Profile = profile, Now = now }, tx);
+                """, new { Uscc = uscc, Name = name, Profile = CompanyRepository.StoredText(profile), Now = now }, tx);
             await db.ExecuteAsync("INSERT INTO company_members (company_id, user_id, role) VALUES (@Company, @User, 'owner')", new { Company = company, User = user }, tx);
             await db.ExecuteAsync("INSERT INTO notice_subscriptions (user_id, kind, subscribed_at) VALUES (@User, 'claim_call', @Now)", new { User = user, Now = now }, tx);
         }

@@ -11,6 +11,7 @@ using NpgsqlTypes;
 using PolicyMatch.Benchmarks;
 using PolicyMatch.Benchmarks.Shared;
 using PolicyMatch.Rules;
+using PolicyMatch.Web.Features.Companies;
 using PolicyMatch.Web.Features.Matching;
 using PolicyMatch.Web.Features.Profiles;
 using PolicyMatch.Web.Features.Rematch;
@@ -115,7 +116,7 @@ public static class RematchBenchmark
                 if (rng.NextDouble() < 0.7) profile[Facts.IndustryCode] = IndustryCodes[rng.Next(IndustryCodes.Length)];
                 if (rng.NextDouble() < 0.6) profile[Facts.TechSmeYear] = rng.NextDouble() < 0.3 ? JsonValue.Create(false) : JsonValue.Create(2021 + rng.Next(6));
                 if (rng.NextDouble() < 0.8) profile[Facts.ListingStatus] = Facts.ListingStatuses[rng.Next(Facts.ListingStatuses.Count)];
-                yield return (uscc, (string)profile[Facts.Name]!, district, profile.ToJsonString());
+                yield return (uscc, (string)profile[Facts.Name]!, district, CompanyRepository.StoredText(profile));
             }
         }
 

@@ -3,6 +3,7 @@ using PolicyMatch.Web.Features.Account;
 using PolicyMatch.Web.Features.Companies;
 using PolicyMatch.Web.Features.Profiles;
 using PolicyMatch.Web.Tests.Infrastructure;
+using PolicyMatch.Web.Tests.Notices;
 using static PolicyMatch.Web.Tests.Infrastructure.TestData;
 
 namespace PolicyMatch.Web.Tests.Companies;
@@ -70,6 +71,27 @@ public class CompanyTests(Portal portal) : IClassFixture<Portal>
         Assert.Contains("所在区", rows[0].TextContent);
         Assert.Contains("从业人数", rows[0].TextContent);
         Assert.Equal("海淀区", (await portal.Service<CompanyRepository>().FindAsync(id))!.District);
+    }
+
+    [Fact]
+    public async Task A_profile_is_stored_with_its_Chinese_as_typed_and_user_text_still_escaped_where_html_could_break()
+    {
+        using var s = await portal.SignInAsync(Roles.Company);
+        var (id, _) = await CreateCompanyAsync(s, "北京<研发>&\"测试\"科技有限公司");
+        var stored = await portal.QueryAsync<string>(
+            "SELECT profile_json FROM companies WHERE id = @Id UNION ALL SELECT profile_json FROM profile_history WHERE company_id = @Id", new { Id = id });
+
+        Assert.Equal(2, stored.Count);
+        foreach (var json in stored)
+        {
+            // Readable in the database and half the bytes of \uXXXX escapes; one line, as the portal keeps JSON in columns.
+            Assert.Contains("\"district\":\"昌平区\"", json);
+            Assert.DoesNotContain("\\u", json.Replace("\\u003C", "").Replace("\\u003E", "").Replace("\\u0026", "").Replace("\\u0022", ""));
+            Assert.DoesNotContain('\n', json);
+            // Characters that mean something in HTML stay escaped, should the text ever be written into a page.
+            Assert.Contains("北京\\u003C研发\\u003E\\u0026\\u0022测试\\u0022科技有限公司", json);
+            Assert.Equal("北京<研发>&\"测试\"科技有限公司", (string)System.Text.Json.Nodes.JsonNode.Parse(json)!["name"]!);
+        }
     }
 
     [Fact]
