@@ -11,7 +11,8 @@ namespace PolicyMatch.Rules;
 /// <summary>
 /// A profile prepared for evaluation on one as-of date: the public facts in typed slots plus the derived facts,
 /// computed once (see the library README for each derived fact). Immutable and thread-safe: build it once per
-/// (profile, date) and evaluate it against the whole catalog.
+/// (profile, date) and evaluate it against the whole catalog. The one exception is the instance a
+/// <see cref="ProfileFactsReader"/> hands out, which its next read overwrites.
 /// </summary>
 /// <remarks>
 /// Facts whose value is absent or null are unknown. Top-level names outside <see cref="Facts"/> are kept and can be
@@ -24,49 +25,43 @@ public sealed class ProfileFacts
     private static readonly HashSet<string> Beijing = new(Facts.BeijingDistricts, StringComparer.Ordinal);
 
     private readonly MissingSet[] _missing;
-    private readonly Dictionary<string, Val>? _extras;
+    private Dictionary<string, Val>? _extras;
     // A reference, so the lazy initialisation is atomic across threads (a Val? field could be read torn).
     private Dictionary<string, Val>? _root;
 
-    private ProfileFacts(DateOnly asOf, Val[] plain, MissingSet[] missing, Dictionary<string, Val>? extras, long vocabularyGeneration)
+    // The values are set by Build, before the instance is handed out (and again only by a ProfileFactsReader).
+    private ProfileFacts(Val[] plain, MissingSet[] missing)
     {
-        AsOf = asOf;
-        VocabularyGeneration = vocabularyGeneration;
         Plain = plain;
         _missing = missing;
-        _extras = extras;
         Fast = new FastSlot[plain.Length];
-        for (var i = 0; i < plain.Length; i++)
-        {
-            Fast[i] = FastSlot.From(plain[i]);
-        }
     }
 
-    public DateOnly AsOf { get; }
+    public DateOnly AsOf { get; private set; }
 
     /// <summary>Whole years from established_on to the as-of date.</summary>
-    public int? AgeYears { get; private init; }
+    public int? AgeYears { get; private set; }
 
     /// <summary>micro / small / medium / large, or null when it cannot be determined from what is known.</summary>
-    public string? SizeBand { get; private init; }
+    public string? SizeBand { get; private set; }
 
-    public bool? IsSme { get; private init; }
+    public bool? IsSme { get; private set; }
 
     /// <summary>rd_expense_last_year / revenue_last_year.</summary>
-    public decimal? RdIntensity { get; private init; }
+    public decimal? RdIntensity { get; private set; }
 
-    public bool? HightechValid { get; private init; }
+    public bool? HightechValid { get; private set; }
 
     /// <summary>The certificate's expiry date (stated, or issued_on + 3 years − 1 day).</summary>
-    public DateOnly? HightechExpiresOn { get; private init; }
+    public DateOnly? HightechExpiresOn { get; private set; }
 
-    public int? HightechExpiresInDays { get; private init; }
+    public int? HightechExpiresInDays { get; private set; }
 
-    public bool? TechSmeValid { get; private init; }
+    public bool? TechSmeValid { get; private set; }
 
-    public int? SrdiRank { get; private init; }
+    public int? SrdiRank { get; private set; }
 
-    public bool? InBeijing { get; private init; }
+    public bool? InBeijing { get; private set; }
 
     /// <summary>Slot values as plain JsonLogic reads them; unknown facts are <see cref="Val.Absent"/>.</summary>
     internal Val[] Plain { get; }
@@ -76,7 +71,7 @@ public sealed class ProfileFacts
         kleene && Plain[slot].Kind == Kind.Null ? Val.Unknown(_missing[slot]) : Plain[slot];
 
     /// <summary>Rule constants registered before this generation are shared instances here (see Vocabulary).</summary>
-    internal long VocabularyGeneration { get; }
+    internal long VocabularyGeneration { get; private set; }
 
     /// <summary>Slots as the compiled predicates read them (kinds of the three-valued view, integers as long).</summary>
     internal FastSlot[] Fast { get; }
@@ -92,7 +87,7 @@ public sealed class ProfileFacts
         ArgumentNullException.ThrowIfNull(profile);
         // Read the generation first: every constant registered before it is canonical in this profile.
         var generation = Vocabulary.Generation;
-        var plain = NewSlots();
+        var plain = NewSlots(null);
         Dictionary<string, Val>? extras = null;
         foreach (var (key, node) in profile)
         {
@@ -103,7 +98,7 @@ public sealed class ProfileFacts
             }
         }
 
-        return Build(plain, extras, generation, asOf);
+        return Build(plain, extras, generation, asOf, null, null);
     }
 
     /// <summary>
@@ -111,8 +106,9 @@ public sealed class ProfileFacts
     /// one pass without building a document: for code that reads many stored profiles (the impact preview of
     /// a draft reads 100,000), where parsing each into a document and checking its names cost more than
     /// deriving its facts. With <paramref name="only"/> (what one measure's rules read,
-    /// <see cref="CompiledMeasure.FactsRead"/>), the other values are checked but not converted: unknown
-    /// here, and never read by those rules, which decide alike.
+    /// <see cref="CompiledMeasure.FactsRead"/>), the other values are checked but not converted and the derived
+    /// facts those rules do not read are not derived: unknown here, and never read by those rules, which
+    /// decide alike.
     /// </summary>
     /// <returns>
     /// False, with no facts, when the text is not a profile the portal can read: not UTF-8, not JSON, not an
@@ -121,7 +117,11 @@ public sealed class ProfileFacts
     /// UTF-8 only when it is read: here every string is checked, so what is refused does not depend on what a
     /// measure reads).
     /// </returns>
-    public static bool TryRead(ReadOnlySpan<byte> utf8, DateOnly asOf, FactSelection? only, [NotNullWhen(true)] out ProfileFacts? facts)
+    public static bool TryRead(ReadOnlySpan<byte> utf8, DateOnly asOf, FactSelection? only, [NotNullWhen(true)] out ProfileFacts? facts) =>
+        TryRead(utf8, asOf, only, null, out facts);
+
+    /// <summary><see cref="TryRead(ReadOnlySpan{byte}, DateOnly, FactSelection?, out ProfileFacts?)"/> into a new instance, or into <paramref name="into"/> (see <see cref="ProfileFactsReader"/>).</summary>
+    internal static bool TryRead(ReadOnlySpan<byte> utf8, DateOnly asOf, FactSelection? only, ProfileFacts? into, [NotNullWhen(true)] out ProfileFacts? facts)
     {
         facts = null;
         if (!Utf8.IsValid(utf8))
@@ -130,7 +130,7 @@ public sealed class ProfileFacts
         }
 
         var generation = Vocabulary.Generation; // first, as above
-        var plain = NewSlots();
+        var plain = NewSlots(into);
         Dictionary<string, Val>? extras = null;
         var reader = new Utf8JsonReader(utf8);
         try
@@ -203,7 +203,7 @@ public sealed class ProfileFacts
             return false; // a name escaping invalid UTF-16
         }
 
-        facts = Build(plain, extras, generation, asOf);
+        facts = Build(plain, extras, generation, asOf, only, into);
         return true;
     }
 
@@ -277,9 +277,10 @@ public sealed class ProfileFacts
         }
     }
 
-    private static Val[] NewSlots()
+    /// <summary>Every slot absent: a new array, or the one of the instance read into.</summary>
+    private static Val[] NewSlots(ProfileFacts? into)
     {
-        var plain = new Val[FactSlots.Count];
+        var plain = into?.Plain ?? new Val[FactSlots.Count];
         Array.Fill(plain, Val.Absent);
         return plain;
     }
@@ -300,7 +301,8 @@ public sealed class ProfileFacts
         }
     }
 
-    private static ProfileFacts Build(Val[] plain, Dictionary<string, Val>? extras, long generation, DateOnly asOf)
+    /// <summary>The facts from the public slots: normalised, derived (all, or what <paramref name="only"/> reads), canonical.</summary>
+    private static ProfileFacts Build(Val[] plain, Dictionary<string, Val>? extras, long generation, DateOnly asOf, FactSelection? only, ProfileFacts? into)
     {
         var n = plain.Length;
         var district = plain[FactSlots.District];
@@ -310,18 +312,21 @@ public sealed class ProfileFacts
             plain[FactSlots.District] = Val.String(name);
         }
 
-        var missing = new MissingSet[n];
+        var missing = into?._missing ?? new MissingSet[n];
         Array.Copy(FactSlots.Self, missing, n);
         // Derive into the slots first: the constructor builds the three-valued view from them.
+        // A derived fact no rule reads stays unknown (its own name is what it misses, as for any fact).
         var d = new Derivation(plain, missing, asOf);
-        var age = d.AgeYears();
-        var band = d.SizeBand();
-        var sme = d.IsSme();
-        var intensity = d.RdIntensity();
-        var hightech = d.HightechValid(out var expiresOn, out var expiresInDays);
-        var techSme = d.TechSmeValid();
-        var rank = d.SrdiRank();
-        var inBeijing = d.InBeijing();
+        var age = Derives(FactSlots.AgeYears) ? d.AgeYears() : null;
+        var band = Derives(FactSlots.SizeBand) ? d.SizeBand() : null;
+        var sme = Derives(FactSlots.IsSme) ? d.IsSme() : null;
+        var intensity = Derives(FactSlots.RdIntensity) ? d.RdIntensity() : null;
+        DateOnly? expiresOn = null;
+        int? expiresInDays = null;
+        var hightech = Derives(FactSlots.HightechValid) || Derives(FactSlots.HightechExpiresInDays) ? d.HightechValid(out expiresOn, out expiresInDays) : null;
+        var techSme = Derives(FactSlots.TechSmeValid) ? d.TechSmeValid() : null;
+        var rank = Derives(FactSlots.SrdiRank) ? d.SrdiRank() : null;
+        var inBeijing = Derives(FactSlots.InBeijing) ? d.InBeijing() : null;
 
         // Last, so every string in a slot (stated, normalised or derived) is the shared instance of an equal
         // rule constant: compiled comparisons rely on it.
@@ -330,19 +335,30 @@ public sealed class ProfileFacts
             plain[i] = Canonical(plain[i]);
         }
 
-        return new ProfileFacts(asOf, plain, missing, extras, generation)
+        var facts = into ?? new ProfileFacts(plain, missing);
+        facts.AsOf = asOf;
+        facts.VocabularyGeneration = generation;
+        facts._extras = extras;
+        facts._root = null;
+        facts.AgeYears = age;
+        facts.SizeBand = band;
+        facts.IsSme = sme;
+        facts.RdIntensity = intensity;
+        facts.HightechValid = hightech;
+        facts.HightechExpiresOn = expiresOn;
+        facts.HightechExpiresInDays = expiresInDays;
+        facts.TechSmeValid = techSme;
+        facts.SrdiRank = rank;
+        facts.InBeijing = inBeijing;
+        // The three-valued view of the slots, last.
+        for (var i = 0; i < n; i++)
         {
-            AgeYears = age,
-            SizeBand = band,
-            IsSme = sme,
-            RdIntensity = intensity,
-            HightechValid = hightech,
-            HightechExpiresOn = expiresOn,
-            HightechExpiresInDays = expiresInDays,
-            TechSmeValid = techSme,
-            SrdiRank = rank,
-            InBeijing = inBeijing,
-        };
+            facts.Fast[i] = FastSlot.From(plain[i]);
+        }
+
+        return facts;
+
+        bool Derives(int slot) => only is null || only.Derives(slot);
     }
 
     /// <summary>Short strings (and those in arrays) as the shared instances of rule constants, for reference compares.</summary>

@@ -74,6 +74,22 @@ public class FactSelectionTests
         Assert.Equal(["employees"], some.MissingInputsOf("employees"));
     }
 
+    [Fact]
+    public void Only_the_derived_facts_a_rule_reads_are_derived()
+    {
+        const string json = """{"district":"通州区","employees":12,"revenue_last_year":1000000,"established_on":"2020-07-01"}""";
+        var all = ProfileFactsFromUtf8Tests.Read(json, AsOf);
+        // employees is read, and is an input of size_band and is_sme; no rule reads those.
+        var some = ProfileFactsFromUtf8Tests.Read(json, AsOf, Of("""{">=":[{"var":"employees"},10]}""", """{"==":[{"var":"size_band"},"micro"]}""")!);
+
+        Assert.Equal(("micro", true, 4), (all.SizeBand, all.IsSme, all.AgeYears));
+        Assert.Equal("micro", some.SizeBand);
+        Assert.Null(some.IsSme);
+        Assert.Null(some.AgeYears);
+        Assert.Null(some.InBeijing);
+        Assert.Equal(["is_sme"], some.MissingInputsOf("is_sme"));
+    }
+
     [Theory]
     [InlineData(11)]
     [InlineData(12)]

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Encodings.Web;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 
 namespace PolicyMatch.Rules.Tests;
 
@@ -15,27 +17,34 @@ public class ProfileFactsFromUtf8Tests
 {
     private static readonly DateOnly AsOf = new(2025, 6, 30);
 
-    public static TheoryData<string> Profiles() =>
+    /// <summary>A profile stating every kind of public fact, with Chinese text.</summary>
+    private static JsonObject Full => new()
+    {
+        ["name"] = "北京通州科技有限公司",
+        ["uscc"] = "91110000000000001X",
+        ["district"] = "通州区",
+        ["zones"] = new JsonArray("中关村科技园区通州园"),
+        ["focus_areas"] = new JsonArray("医药健康", "集成电路"),
+        ["established_on"] = "2019-05-01",
+        ["employees"] = 120,
+        ["revenue_last_year"] = 52_000_000.5m,
+        ["rd_expense_last_year"] = 3_100_000,
+        ["hightech_certificate"] = new JsonObject { ["number"] = "GR202311001234", ["issued_on"] = "2023-10-16" },
+        ["tech_sme_year"] = 2025,
+        ["srdi_level"] = "little_giant",
+        ["unicorn"] = false,
+        ["listing_status"] = "unlisted",
+    };
+
+    public static TheoryData<string> Profiles() => new(ProfileTexts);
+
+    private static readonly string[] ProfileTexts =
     [
         "{}",
-        // The portal writes profiles with JsonNode.ToJsonString: non-ASCII text escaped.
-        new JsonObject
-        {
-            ["name"] = "北京通州科技有限公司",
-            ["uscc"] = "91110000000000001X",
-            ["district"] = "通州区",
-            ["zones"] = new JsonArray("中关村科技园区通州园"),
-            ["focus_areas"] = new JsonArray("医药健康", "集成电路"),
-            ["established_on"] = "2019-05-01",
-            ["employees"] = 120,
-            ["revenue_last_year"] = 52_000_000.5m,
-            ["rd_expense_last_year"] = 3_100_000,
-            ["hightech_certificate"] = new JsonObject { ["number"] = "GR202311001234", ["issued_on"] = "2023-10-16" },
-            ["tech_sme_year"] = 2025,
-            ["srdi_level"] = "little_giant",
-            ["unicorn"] = false,
-            ["listing_status"] = "unlisted",
-        }.ToJsonString(),
+        // The portal writes profiles with Chinese unescaped; profiles written before that have it escaped
+        // (JsonNode.ToJsonString's default): both.
+        Full.ToJsonString(new JsonSerializerOptions { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) }),
+        Full.ToJsonString(),
         // A district as its GB/T 2260 code; no certificate; a fact stated as null; a derived name supplied (ignored).
         """{"district":"110112","hightech_certificate":false,"tech_sme_year":false,"employees":null,"age_years":99,"in_beijing":false}""",
         // Names outside the schema (kept for rules), one longer than any fact's, one escaped; a fact's name escaped.
@@ -50,9 +59,29 @@ public class ProfileFactsFromUtf8Tests
     [MemberData(nameof(Profiles))]
     public void Both_readings_of_a_profile_give_the_same_facts(string json)
     {
-        var fromNode = ProfileFacts.From(JsonNode.Parse(json)!.AsObject(), AsOf);
-        var fromUtf8 = Read(json, AsOf);
+        AssertSameFacts(json, ProfileFacts.From(JsonNode.Parse(json)!.AsObject(), AsOf), Read(json, AsOf));
+    }
 
+    [Fact]
+    public void A_reader_gives_each_profile_its_own_facts_whatever_it_read_before()
+    {
+        // Every profile after every other and after text it refuses, in both orders, through one reader.
+        const string refused = """{"district":"通州区","district":"昌平区"}""";
+        var texts = ProfileTexts;
+        var reader = new ProfileFactsReader();
+        foreach (var json in texts.Concat(Enumerable.Reverse(texts)).SelectMany(t => new[] { t, refused, t }))
+        {
+            var read = reader.TryRead(Encoding.UTF8.GetBytes(json), AsOf, null, out var facts);
+            Assert.Equal(json != refused, read);
+            if (read)
+            {
+                AssertSameFacts(json, ProfileFacts.From(JsonNode.Parse(json)!.AsObject(), AsOf), facts!);
+            }
+        }
+    }
+
+    private static void AssertSameFacts(string json, ProfileFacts fromNode, ProfileFacts fromUtf8)
+    {
         Assert.Equal(fromNode.ToJson().ToJsonString(), fromUtf8.ToJson().ToJsonString());
         var names = Facts.All.Select(f => f.Name).Concat(JsonNode.Parse(json)!.AsObject().Select(p => p.Key)).Distinct();
         foreach (var name in names)

@@ -319,6 +319,7 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
         Func<long?> takeRange, DateOnly asOf, CancellationToken ct)
     {
         var tally = new Tally();
+        var facts = new ProfileFactsReader(); // each profile is evaluated as it is read, and not kept
         var buffer = ArrayPool<byte>.Shared.Rent(4_096);
         try
         {
@@ -338,7 +339,7 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
                 await using var reader = await command.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
-                    switch (OutcomeOf(measure, ProfileBytes(reader, postgres, ref buffer).Span, asOf))
+                    switch (OutcomeOf(measure, facts, ProfileBytes(reader, postgres, ref buffer).Span, asOf))
                     {
                         case null: tally.Unreadable++; break;
                         case Outcome.Eligible: tally.Eligible.Add(reader.GetInt64(0)); break;
@@ -393,13 +394,13 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
     }
 
     /// <summary>The outcome for the profile; null when the stored profile cannot be read.</summary>
-    private Outcome? OutcomeOf(PublishedMeasure measure, ReadOnlySpan<byte> profileUtf8, DateOnly asOf) =>
+    private Outcome? OutcomeOf(PublishedMeasure measure, ProfileFactsReader facts, ReadOnlySpan<byte> profileUtf8, DateOnly asOf) =>
         // Profiles are written by the portal and valid; a row edited by hand (not JSON, not an object, a name
         // twice) must not stop the preview: it is counted as unreadable. Read in one pass, not as a document
         // (parsing it and checking its names cost more than evaluating it), and only the values the measure's
         // criteria read become facts: the whole profile is still checked, so what the portal cannot read is
         // unreadable here too.
-        ProfileFacts.TryRead(profileUtf8, asOf, measure.Rules.FactsRead, out var facts) ? matching.OutcomeOf(measure, facts) : null;
+        facts.TryRead(profileUtf8, asOf, measure.Rules.FactsRead, out var read) ? matching.OutcomeOf(measure, read) : null;
 
     /// <summary>
     /// The districts a measure's criteria require (every criterion must hold): from criteria of the form
