@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
@@ -143,15 +142,13 @@ public sealed class ProfileFacts
             // A fact's name twice is found by its slot; the names outside the schema, by name.
             Span<bool> seen = stackalloc bool[FactSlots.Count];
             HashSet<string>? others = null;
-            // A fact's name is looked up without allocating it (the names are short ASCII, stored unescaped).
-            Span<char> chars = stackalloc char[32];
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var raw = reader.ValueSpan;
+                // A fact's name is looked up as the bytes read (the portal writes names unescaped).
                 string? name = null;
-                var slot = !reader.ValueIsEscaped && raw.Length <= chars.Length && Ascii.ToUtf16(raw, chars, out var length) == OperationStatus.Done
-                    ? FactSlots.IndexOf(chars[..length])
-                    : FactSlots.IndexOf(name = reader.GetString()!);
+                var slot = reader.ValueIsEscaped
+                    ? FactSlots.IndexOf(name = reader.GetString()!)
+                    : FactSlots.IndexOfUtf8(reader.ValueSpan);
                 if (slot >= 0)
                 {
                     if (seen[slot])

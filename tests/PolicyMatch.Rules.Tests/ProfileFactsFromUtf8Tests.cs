@@ -80,6 +80,27 @@ public class ProfileFactsFromUtf8Tests
         }
     }
 
+    [Fact]
+    public void A_name_read_as_bytes_finds_its_slot_and_nothing_else_does()
+    {
+        for (var slot = 0; slot < Facts.All.Count; slot++)
+        {
+            var name = Facts.All[slot].Name;
+            Assert.Equal(slot, Evaluation.FactSlots.IndexOfUtf8(Encoding.UTF8.GetBytes(name)));
+            Assert.Equal(slot, Evaluation.FactSlots.IndexOf(name));
+            // Near misses: one byte short, one more, another case, another last letter.
+            foreach (var other in new[] { name[..^1], name + "s", name.ToUpperInvariant(), name[..^1] + (char)(name[^1] + 1) })
+            {
+                Assert.Equal(-1, Evaluation.FactSlots.IndexOfUtf8(Encoding.UTF8.GetBytes(other)));
+            }
+        }
+
+        foreach (var other in new[] { "", "区", "所在区", "district\0", new string('x', 200) })
+        {
+            Assert.Equal(-1, Evaluation.FactSlots.IndexOfUtf8(Encoding.UTF8.GetBytes(other)));
+        }
+    }
+
     private static void AssertSameFacts(string json, ProfileFacts fromNode, ProfileFacts fromUtf8)
     {
         Assert.Equal(fromNode.ToJson().ToJsonString(), fromUtf8.ToJson().ToJsonString());

@@ -28,10 +28,31 @@ internal static class FactSlots
 
     public static int IndexOf(string name) => Index.TryGetValue(name, out var i) ? i : -1;
 
-    private static readonly FrozenDictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> IndexBySpan = Index.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly byte[][] Utf8Names = [.. Names.Select(System.Text.Encoding.UTF8.GetBytes)];
 
-    /// <summary>The slot of a name held in a span (no string allocated), or −1.</summary>
-    public static int IndexOf(ReadOnlySpan<char> name) => IndexBySpan.TryGetValue(name, out var i) ? i : -1;
+    /// <summary>The slots whose name has each length in UTF-8 bytes (a few at most).</summary>
+    private static readonly int[][] SlotsByLength = [.. Enumerable.Range(0, Utf8Names.Max(n => n.Length) + 1)
+        .Select(length => Enumerable.Range(0, Utf8Names.Length).Where(slot => Utf8Names[slot].Length == length).ToArray())];
+
+    /// <summary>
+    /// The slot of a name as a JSON reader holds it, unescaped UTF-8, or −1: a compare or two of bytes, with no
+    /// string or UTF-16 copy (100,000 profiles of twenty names each are read per draft preview).
+    /// </summary>
+    public static int IndexOfUtf8(ReadOnlySpan<byte> name)
+    {
+        if (name.Length < SlotsByLength.Length)
+        {
+            foreach (var slot in SlotsByLength[name.Length])
+            {
+                if (name.SequenceEqual(Utf8Names[slot]))
+                {
+                    return slot;
+                }
+            }
+        }
+
+        return -1;
+    }
 
     public static readonly int District = IndexOf(Facts.District);
     public static readonly int EstablishedOn = IndexOf(Facts.EstablishedOn);
