@@ -332,6 +332,8 @@ public sealed class ImpactPreview(IDbConnectionFactory connections, MatchService
             {
                 AddParameter(command, "Districts", districtsJson);
             }
+            // Parsed and planned once: PostgreSQL otherwise does both for each of a worker's ~50 ranges.
+            await command.PrepareAsync(ct);
             while (takeRange() is { } start)
             {
                 from.Value = start;
