@@ -226,6 +226,40 @@ public sealed class StoredImpactTests : IDisposable
         Assert.Equal(firstNew, report.NewlyEligible.Select(c => c.Name));
     }
 
+    [Fact]
+    public async Task The_eligible_companies_list_is_every_stored_company_by_name_whether_most_companies_are_eligible_or_few()
+    {
+        // Created out of name order, Latin initials (every collation orders them alike); two verified.
+        foreach (var name in new[] { "Charlie 通州", "Alpha 通州", "Echo 通州", "Bravo 通州", "Delta 通州" })
+        {
+            await _portal.CompanyAsync(NoticeFixtures.Tongzhou, null, name);
+        }
+        await _portal.CompanyAsync(NoticeFixtures.Haidian, null, "Alpha 海淀");
+        await _portal.ExecuteAsync("UPDATE companies SET verified_at = '2026-01-02T03:04:05.000Z' WHERE name IN ('Bravo 通州', 'Echo 通州')");
+        var today = BeijingTime.Today(TimeProvider.System);
+        await _portal.Service<RematchService>().RefreshAllAsync(today);
+        var published = (await _portal.Service<CatalogRepository>().GetMeasureAsync(Measure))!;
+        var impact = _portal.Service<ImpactPreview>();
+        var expected = (await _portal.QueryAsync<(long, string, string, string, long)>(
+            "SELECT id, uscc, name, district, CASE WHEN verified_at IS NULL THEN 0 ELSE 1 END FROM companies WHERE district = '通州区' ORDER BY name, id"))
+            .Select(c => (c.Item1, c.Item2, c.Item3, c.Item4, c.Item5 == 1)).ToList();
+        Assert.Equal(5, expected.Count);
+        Assert.Equal(2, expected.Count(c => c.Item5));
+
+        // Most companies eligible (one in 20 or more): the list is read walking the companies by name.
+        Assert.True(expected.Count * 20 >= await _portal.ScalarAsync<long>("SELECT COUNT(*) FROM companies"));
+        Assert.Equal(expected, (await impact.EligibleAsync(published, today, default)).Select(c => (c.Id, c.Uscc, c.Name, c.District, c.Verified)));
+
+        // Few eligible: read from the stored rows and sorted. The same list.
+        await _portal.ExecuteAsync("""
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
+            INSERT INTO companies (uscc, name, district, profile_json, created_at, updated_at)
+            SELECT 'FEW' || i, '海淀' || i, '海淀区', '{"district":"海淀区"}', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z' FROM n
+            """);
+        Assert.True(expected.Count * 20 < await _portal.ScalarAsync<long>("SELECT COUNT(*) FROM companies"));
+        Assert.Equal(expected, (await impact.EligibleAsync(published, today, default)).Select(c => (c.Id, c.Uscc, c.Name, c.District, c.Verified)));
+    }
+
     [Theory]
     [InlineData("""[{"==":[{"var":"district"},"通州区"]},{">=":[{"var":"employees"},5]}]""", "通州区")]
     [InlineData("""[{"in":[{"var":"district"},["通州区","昌平区"]]}]""", "昌平区,通州区")]

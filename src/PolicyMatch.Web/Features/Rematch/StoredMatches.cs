@@ -254,26 +254,38 @@ public sealed class StoredMatches(IDbConnectionFactory connections)
     }
 
     /// <summary>
-    /// The companies stored with one outcome for a measure version, by name. With a <paramref name="limit"/>
-    /// and a measure most companies match (<paramref name="dense"/>), the companies are walked in name order
-    /// (ix_companies_name) and each is looked up in the stored rows until the limit: for 100,000 matches
-    /// that stops after the first few hundred, where the join would sort all 100,000 names. A sparse
-    /// measure is joined from its rows (the index by measure) and sorted, which is then the smaller work.
+    /// The companies stored with one outcome for a measure version, by name. For a measure most companies
+    /// match (<paramref name="dense"/>) the companies are walked in name order on ix_companies_name, which
+    /// holds every column listed, so neither a sort nor a read of the table is needed:
+    /// <list type="bullet">
+    /// <item>with a <paramref name="limit"/> (the preview's first 200), each company is looked up in the stored
+    /// rows until the limit is reached, after the first few hundred of 100,000;</item>
+    /// <item>without one (the 免申即享 list), the measure's ids are read once from the index by measure and
+    /// each company kept if it is among them: one pass over each index, where the join sorted 100,000 rows.</item>
+    /// </list>
+    /// A sparse measure is joined from its rows (the index by measure) and sorted, which is then the smaller work.
     /// </summary>
     public async Task<IReadOnlyList<StoredCompany>> CompaniesAsync(string measureId, long version, string outcome, int? limit, bool dense, CancellationToken ct)
     {
         await using var db = await connections.OpenAsync(ct);
         var args = new { Measure = measureId, Outcome = outcome, Version = version, Limit = limit ?? int.MaxValue };
-        // The two plans differ only in which table comes first. In SQLite, CROSS JOIN keeps the written order
-        // (a dense walk starts from the companies, a sparse read from the rows); PostgreSQL plans either itself.
-        var tables = limit is not null && dense ? "companies c CROSS JOIN company_matches m" : "company_matches m CROSS JOIN companies c";
-        var sql = $"""
-            SELECT c.id, c.uscc, c.name, c.district, c.verified_at
-            FROM {tables}
-            WHERE m.company_id = c.id AND m.measure_id = @Measure AND m.outcome = @Outcome AND m.measure_version = @Version
-            ORDER BY c.name, c.id
-            LIMIT @Limit
-            """;
+        const string Stored = "m.measure_id = @Measure AND m.outcome = @Outcome AND m.measure_version = @Version";
+        // In SQLite, CROSS JOIN keeps the written order (a dense walk starts from the companies, a sparse read
+        // from the rows), and "+c.id" keeps the list's walk off the index by id; PostgreSQL plans itself.
+        var sql = dense && limit is null
+            ? $"""
+                SELECT c.id, c.uscc, c.name, c.district, c.verified_at
+                FROM companies c
+                WHERE +c.id IN (SELECT m.company_id FROM company_matches m WHERE {Stored})
+                ORDER BY c.name, c.id
+                """
+            : $"""
+                SELECT c.id, c.uscc, c.name, c.district, c.verified_at
+                FROM {(dense ? "companies c CROSS JOIN company_matches m" : "company_matches m CROSS JOIN companies c")}
+                WHERE m.company_id = c.id AND {Stored}
+                ORDER BY c.name, c.id
+                LIMIT @Limit
+                """;
         return (await db.QueryAsync<StoredCompany>(new CommandDefinition(sql, args, cancellationToken: ct))).ToList();
     }
 
