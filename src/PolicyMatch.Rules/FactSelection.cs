@@ -17,11 +17,12 @@ public sealed class FactSelection
     private readonly bool[] _slots;
     private readonly HashSet<string> _others;
 
-    private FactSelection(HashSet<string> names, HashSet<string> derived)
+    /// <param name="read">Every top-level name the rules read: public facts, derived facts (with their inputs) and others.</param>
+    private FactSelection(HashSet<string> read)
     {
         _slots = new bool[FactSlots.Count];
         _others = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var name in names.Concat(derived))
+        foreach (var name in read)
         {
             var slot = FactSlots.IndexOf(name);
             if (slot >= 0)
@@ -34,7 +35,7 @@ public sealed class FactSelection
             }
         }
 
-        Names = [.. names.Order(StringComparer.Ordinal)];
+        Names = [.. read.Where(name => FactSlots.IndexOf(name) < FactSlots.PublicCount).Order(StringComparer.Ordinal)];
     }
 
     /// <summary>The top-level profile names selected (public facts and names outside the schema), in ordinal order.</summary>
@@ -56,41 +57,40 @@ public sealed class FactSelection
     public static FactSelection? Of(IEnumerable<CompiledRule> rules)
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
-        var derived = new HashSet<string>(StringComparer.Ordinal);
         foreach (var rule in rules)
         {
-            if (!Collect(rule.Root, names, derived))
+            if (!Collect(rule.Root, names))
             {
                 return null;
             }
         }
 
-        return new FactSelection(names, derived);
+        return new FactSelection(names);
     }
 
     /// <summary>Adds the names a node reads from the profile; false when one is not a constant.</summary>
-    private static bool Collect(Node node, HashSet<string> names, HashSet<string> derived)
+    private static bool Collect(Node node, HashSet<string> names)
     {
         switch (node)
         {
             case LiteralNode:
                 return true;
             case ArrayNode array:
-                return array.Items.All(item => Collect(item, names, derived));
+                return array.Items.All(item => Collect(item, names));
             case OpNode { Name: "var" } op:
                 // {"var": "path"} or {"var": ["path", default]}: the default is evaluated like any argument.
-                return op.Args.Length > 0 && op.Args[0] is LiteralNode { Value.Kind: Kind.String } path && AddPath(path.Value.Str, names, derived)
-                    && op.Args.Skip(1).All(arg => Collect(arg, names, derived));
+                return op.Args.Length > 0 && op.Args[0] is LiteralNode { Value.Kind: Kind.String } path && AddPath(path.Value.Str, names)
+                    && op.Args.Skip(1).All(arg => Collect(arg, names));
             case OpNode { Name: "missing" } op:
-                return op.Args.All(arg => AddPaths(arg, names, derived));
+                return op.Args.All(arg => AddPaths(arg, names));
             case OpNode { Name: "missing_some" } op:
-                return Collect(op.Args[0], names, derived) && AddPaths(op.Args[1], names, derived);
+                return Collect(op.Args[0], names) && AddPaths(op.Args[1], names);
             case OpNode op:
                 // The second argument of the collection operators runs with each element as its data, not the profile.
                 var scoped = op.Name is "map" or "filter" or "reduce" or "all" or "none" or "some";
                 for (var i = 0; i < op.Args.Length; i++)
                 {
-                    if (!(scoped && i == 1) && !Collect(op.Args[i], names, derived))
+                    if (!(scoped && i == 1) && !Collect(op.Args[i], names))
                     {
                         return false;
                     }
@@ -103,14 +103,14 @@ public sealed class FactSelection
     }
 
     /// <summary>A constant path, or a constant list of paths (<c>missing</c>'s arguments).</summary>
-    private static bool AddPaths(Node node, HashSet<string> names, HashSet<string> derived) => node switch
+    private static bool AddPaths(Node node, HashSet<string> names) => node switch
     {
-        LiteralNode { Value.Kind: Kind.String } one => AddPath(one.Value.Str, names, derived),
-        LiteralNode { Value.Kind: Kind.Array } list => list.Value.Arr.All(item => item.Kind == Kind.String && AddPath(item.Str, names, derived)),
+        LiteralNode { Value.Kind: Kind.String } one => AddPath(one.Value.Str, names),
+        LiteralNode { Value.Kind: Kind.Array } list => list.Value.Arr.All(item => item.Kind == Kind.String && AddPath(item.Str, names)),
         _ => false,
     };
 
-    private static bool AddPath(string path, HashSet<string> names, HashSet<string> derived)
+    private static bool AddPath(string path, HashSet<string> names)
     {
         var dot = path.IndexOf('.');
         var top = dot < 0 ? path : path[..dot];
@@ -119,14 +119,11 @@ public sealed class FactSelection
             return false; // the whole data, or a path JsonLogic reads from it
         }
 
+        // A derived fact is derived from its inputs, which are read for it.
+        names.Add(top);
         if (Facts.Find(top) is { IsDerived: true } fact)
         {
-            derived.Add(top);
             names.UnionWith(fact.Inputs);
-        }
-        else
-        {
-            names.Add(top);
         }
 
         return true;

@@ -311,7 +311,7 @@ public sealed class ProfileFacts
 
         var missing = into?._missing ?? new MissingSet[n];
         Array.Copy(FactSlots.Self, missing, n);
-        // Derive into the slots first: the constructor builds the three-valued view from them.
+        // Derive into the slots first: the three-valued view is built from them, last.
         // A derived fact no rule reads stays unknown (its own name is what it misses, as for any fact).
         var d = new Derivation(plain, missing, asOf);
         var age = Derives(FactSlots.AgeYears) ? d.AgeYears() : null;
