@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Localization;
+using PolicyMatch.Web.Components;
 using PolicyMatch.Web.Features.Account;
 using PolicyMatch.Web.Features.Admin;
 using PolicyMatch.Web.Features.ApiDocs;
@@ -32,8 +33,9 @@ DapperSetup.Configure();
 var services = builder.Services;
 var configuration = builder.Configuration;
 
-// The platform: the web stack, the clock, the database, mail, background jobs, request limits.
+// The platform: the web stack and its shared components, the clock, the database, mail, background jobs, request limits.
 services.AddPortalWeb();
+services.AddPortalComponents();
 services.AddClock();
 services.AddDatabase(configuration);
 services.AddSharedDataProtection();

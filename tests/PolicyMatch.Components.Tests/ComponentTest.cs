@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.Extensions.DependencyInjection;
+using PolicyMatch.Web.Components;
 
 namespace PolicyMatch.Components.Tests;
 
@@ -18,6 +19,8 @@ public abstract class ComponentTest : BunitContext
     {
         // The app's encoder (Program.cs): all of Unicode passes, so Chinese is written as characters.
         Services.AddSingleton(HtmlEncoder.Create(UnicodeRanges.All));
+        Services.AddLogging();
+        Services.AddPortalComponents();
         Language("zh-CN");
     }
 
