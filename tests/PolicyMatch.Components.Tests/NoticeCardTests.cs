@@ -48,3 +48,25 @@ public class NoticeCardTests : ComponentTest
         Assert.Contains("&lt;script&gt;", cut.Markup);
     }
 }
+
+public class NoticeCardsTests : ComponentTest
+{
+    [Fact]
+    public void A_list_of_notices_is_each_notice_card_in_order_with_the_evaluation_date()
+    {
+        NoticeCardModel[] notices =
+        [
+            new("n-open", "call", "关于申报 <2026> 年度资金的通知", new DateOnly(2026, 3, 1), new DateOnly(2026, 3, 1), new DateOnly(2026, 12, 31)),
+            new("n-closed", "claim_call", "关于领取政策资金的通知", new DateOnly(2025, 4, 5), null, new DateOnly(2025, 5, 30)),
+        ];
+        var asOf = new DateOnly(2026, 6, 1);
+        var cut = Render<NoticeCards>(p => p.Add(x => x.Items, notices).Add(x => x.AsOf, asOf));
+
+        Assert.Equal(["n-open", "n-closed"], cut.FindAll("article.notice-card").Select(a => a.GetAttribute("data-notice")));
+        Assert.Contains("关于申报 &lt;2026&gt; 年度资金的通知", cut.Markup);
+        Assert.Equal("申报已截止", cut.Find("article[data-notice='n-closed'] .badge.period.expired").TextContent);
+        Assert.Empty(cut.FindAll("article[data-notice='n-open'] .badge.period"));
+        var each = string.Concat(notices.Select(n => Render<NoticeCard>(p => p.Add(x => x.Model, n).Add(x => x.AsOf, asOf)).Markup));
+        Assert.Equal(each, cut.Markup);
+    }
+}
