@@ -60,6 +60,37 @@ public sealed class CompactCardMarkup(IServiceScopeFactory scopes, ILoggerFactor
         return true;
     }
 
+    /// <summary>Writes the cards of one list: compact ones from the cache, with the list's query string encoded once.</summary>
+    public ListWriter ForList() => new(this, encoder);
+
+    public sealed class ListWriter(CompactCardMarkup cache, HtmlEncoder encoder)
+    {
+        // The cards of one list share the profile's query string: encoded once, not once per card.
+        private string _query = "";
+        private string _encodedQuery = "";
+
+        /// <summary>The card from the cache if it is there (see <see cref="PrepareAsync"/>), rendered otherwise.</summary>
+        public RenderFragment Card(MeasureCardModel card)
+        {
+            if (!cache.TryGet(card, out var parts, out var query))
+            {
+                return MeasureCard.For(card);
+            }
+            if (!query.SequenceEqual(_query))
+            {
+                _query = query.ToString();
+                _encodedQuery = encoder.Encode(_query);
+            }
+            var encoded = _encodedQuery;
+            return builder =>
+            {
+                builder.AddMarkupContent(0, parts.BeforeQuery.Value);
+                builder.AddMarkupContent(1, encoded);
+                builder.AddMarkupContent(2, parts.AfterQuery.Value);
+            };
+        }
+    }
+
     /// <summary>Renders the compact cards of <paramref name="cards"/> that are not cached yet; synchronous when none is missing.</summary>
     public Task PrepareAsync(IEnumerable<MeasureCardModel> cards)
     {
