@@ -73,7 +73,7 @@ public sealed record MatchFilters(string? Kind, string? Department, string? Stat
     public FilterCounts Count(MatchReport report)
     {
         var kinds = new Dictionary<string, int>(StringComparer.Ordinal);
-        var departments = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var departments = new Dictionary<string, int>(StringComparer.Ordinal);
         var standings = new Dictionary<Standing, int>();
         foreach (var item in report.Items)
         {
@@ -96,7 +96,9 @@ public sealed record MatchFilters(string? Kind, string? Department, string? Stat
                 standings[standing] = standings.GetValueOrDefault(standing) + 1;
             }
         }
-        return new FilterCounts(kinds, departments, standings);
+        // Counted in a hash table, sorted once: the page lists departments in order, and a sorted tree
+        // took a search and often a rebalance for each of the result's hundred-odd department mentions.
+        return new FilterCounts(kinds, new SortedDictionary<string, int>(departments, StringComparer.Ordinal), standings);
     }
 
     public bool Keeps(MatchItem item, MatchReport report, bool ignoreKind = false, bool ignoreDepartment = false, bool ignoreStatus = false) =>
