@@ -36,8 +36,8 @@ public sealed class CompactCardMarkup(IServiceScopeFactory scopes, ILoggerFactor
             card.Status, card.NotMatched, card.Group, card.Met, card.Total, Infrastructure.Web.L.English);
     }
 
-    /// <summary>A card's markup up to its link's query string, and after it.</summary>
-    public sealed record Parts(MarkupString BeforeQuery, MarkupString AfterQuery);
+    /// <summary>A card's markup (trusted: rendered by MeasureCard) up to its link's query string, and after it.</summary>
+    public sealed record Parts(string BeforeQuery, string AfterQuery);
 
     /// <summary>Distinct cards held now (for tests).</summary>
     public int Count => _cards.Count;
@@ -84,9 +84,9 @@ public sealed class CompactCardMarkup(IServiceScopeFactory scopes, ILoggerFactor
             var encoded = _encodedQuery;
             return builder =>
             {
-                builder.AddMarkupContent(0, parts.BeforeQuery.Value);
+                builder.AddMarkupContent(0, parts.BeforeQuery);
                 builder.AddMarkupContent(1, encoded);
-                builder.AddMarkupContent(2, parts.AfterQuery.Value);
+                builder.AddMarkupContent(2, parts.AfterQuery);
             };
         }
     }
@@ -142,7 +142,7 @@ public sealed class CompactCardMarkup(IServiceScopeFactory scopes, ILoggerFactor
             return null;
         }
         var cut = at + attribute.Length - 1;
-        return new Parts(new MarkupString(html[..cut]), new MarkupString(html[cut..]));
+        return new Parts(html[..cut], html[cut..]);
     }
 
     /// <summary>
